@@ -1,6 +1,43 @@
-// placeholder: replaced by the real API server
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
 import type { SojournConfig } from '../config/env';
-export interface RunningApi { url: string; stop(): Promise<void> }
-export async function startApiServer(config: SojournConfig & { temporalAddress: string; databaseUrl: string; apiKey: string; writeKey: string }): Promise<RunningApi> {
-  return { url: `http://127.0.0.1:${config.port}`, stop: async () => {} };
+import { createPool } from '../db/pool';
+import { secretBoxFor } from '../security/keys';
+import { createApp } from './app';
+
+export interface RunningApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export type ApiConfig = SojournConfig & { temporalAddress: string; databaseUrl: string; apiKey: string; writeKey: string };
+
+/** Starts the HTTP API (port 0 picks a free one) and returns its URL. */
+export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const db = createPool(config.databaseUrl);
+  const app = createApp({
+    db,
+    temporal,
+    config,
+    secretBox: secretBoxFor(config),
+    apiKey: config.apiKey,
+    writeKey: config.writeKey,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await connection.close();
+      await db.end();
+    },
+  };
 }

@@ -16,6 +16,8 @@ export interface SojournConfig {
   dataDir: string;
   apiKey: string | undefined;
   writeKey: string | undefined;
+  /** Key for destination secrets at rest; unset: a random one kept in `<dataDir>/secret.key`. */
+  secretKey: string | undefined;
   spaceId: string;
   allowedNetworks: string[];
   taskQueue: string;
@@ -53,6 +55,7 @@ export function loadConfig(env: Env = process.env): SojournConfig {
     dataDir: path.resolve(nonEmpty(env.SOJOURN_DATA_DIR) ?? '.data'),
     apiKey: nonEmpty(env.SOJOURN_API_KEY),
     writeKey: nonEmpty(env.SOJOURN_WRITE_KEY),
+    secretKey: nonEmpty(env.SOJOURN_SECRET_KEY),
     spaceId: nonEmpty(env.SOJOURN_SPACE_ID) ?? 'spa_default',
     allowedNetworks: allowed
       .split(',')

@@ -1,0 +1,18 @@
+import { makeDeliverEvent } from './deliver-event';
+import type { ActivityDeps } from './deps';
+import { makeLoadJourneyPlan } from './load-journey-plan';
+import { makeEnrichTraits, makeGetTraits, makeResolveIdentifiers } from './profile-reads';
+
+/** Every activity the worker registers, bound to the process's shared dependencies. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    loadJourneyPlan: makeLoadJourneyPlan(deps),
+    enrichTraits: makeEnrichTraits(deps),
+    resolveIdentifiers: makeResolveIdentifiers(deps),
+    getTraits: makeGetTraits(deps),
+    deliverEvent: makeDeliverEvent(deps),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+export type { ActivityDeps } from './deps';

@@ -1,0 +1,28 @@
+import express, { type Express } from 'express';
+import { requireApiKey } from './auth';
+import type { ApiDeps } from './deps';
+import { errorHandler, unknownRoute } from './errors';
+import { catalogRouter } from './routes/catalog';
+import { destinationsRouter } from './routes/destinations';
+import { healthRouter } from './routes/health';
+import { journeysRouter } from './routes/journeys';
+
+export const MAX_BODY = '2mb';
+
+export function createApp(deps: ApiDeps, log: (message: string, error: unknown) => void = console.error): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(healthRouter());
+  app.use(express.json({ limit: MAX_BODY }));
+
+  const management = express.Router();
+  management.use(requireApiKey(deps.apiKey));
+  management.use(catalogRouter());
+  management.use(destinationsRouter(deps));
+  management.use(journeysRouter(deps));
+  app.use('/v1', management);
+
+  app.use(unknownRoute);
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,92 @@
+import { Destination, type Subscription } from '@segment/actions-core';
+import { parseFql } from '@segment/destination-subscriptions';
+import { Router } from 'express';
+import { z } from 'zod';
+import { findDestination, insertDestination, type DestinationRow } from '../../db/destinations';
+import { isListDefinition, loadDefinition, type LoadedDefinition } from '../../destinations/definitions';
+import { publicSettings, sealSettings } from '../../destinations/instances';
+import { effectiveSubscriptions } from '../../destinations/subscriptions';
+import type { ApiDeps } from '../deps';
+import { ApiError, notFound, parseWith } from '../errors';
+import { newId } from '../ids';
+
+const SubscriptionSchema = z.object({
+  name: z.string().max(200).optional(),
+  subscribe: z.string().min(1).max(2000),
+  partnerAction: z.string().min(1).max(200),
+  mapping: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const CreateDestinationSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  destination: z.string().min(1).max(100),
+  settings: z.record(z.string(), z.unknown()).default({}),
+  subscriptions: z.array(SubscriptionSchema).min(1).max(50).optional(),
+});
+
+function checkSubscriptions(definition: LoadedDefinition, subscriptions: z.infer<typeof SubscriptionSchema>[]): void {
+  subscriptions.forEach((s, i) => {
+    if (!definition.actions[s.partnerAction]) {
+      const known = Object.keys(definition.actions).join(', ');
+      throw new ApiError(400, 'invalid_request', `subscriptions[${i}].partnerAction: "${s.partnerAction}" is not an action of ${definition.name} (${known})`);
+    }
+    const parsed = parseFql(s.subscribe);
+    if ('error' in parsed && parsed.error) {
+      throw new ApiError(400, 'invalid_request', `subscriptions[${i}].subscribe: ${parsed.error.message}`);
+    }
+  });
+}
+
+function checkSettings(definition: LoadedDefinition, settings: Record<string, unknown>): void {
+  try {
+    new Destination(definition).validateSettings(settings);
+  } catch (error) {
+    throw new ApiError(400, 'invalid_settings', `settings: ${(error as Error).message}`);
+  }
+}
+
+export function presentDestination(row: DestinationRow) {
+  const definition = loadDefinition(row.slug);
+  return {
+    id: row.id,
+    name: row.name,
+    destination: row.slug,
+    kind: definition && isListDefinition(definition) ? 'list' : 'event',
+    settings: publicSettings(row, definition),
+    subscriptions: row.subscriptions,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+export function destinationsRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.post('/destinations', async (req, res) => {
+    const body = parseWith(CreateDestinationSchema, req.body);
+    const definition = loadDefinition(body.destination);
+    if (!definition) {
+      throw new ApiError(400, 'unknown_destination', `"${body.destination}" is not in the catalog (GET /v1/catalog lists the slugs)`);
+    }
+    checkSettings(definition, body.settings);
+    if (body.subscriptions) checkSubscriptions(definition, body.subscriptions);
+    else if (effectiveSubscriptions(definition, null).length === 0) {
+      throw new ApiError(400, 'subscriptions_required', `${definition.name} has no presets: give "subscriptions" (e.g. [{"subscribe": "type = \\"track\\" or type = \\"identify\\"", "partnerAction": "${Object.keys(definition.actions)[0] ?? 'send'}", "mapping": {...}}])`);
+    }
+    const sealed = sealSettings(definition, body.settings, deps.secretBox);
+    const row = await insertDestination(deps.db, {
+      id: newId('dst'),
+      name: body.name,
+      slug: body.destination,
+      ...sealed,
+      // Validated JSON from the request: the runtime's own subscription shape.
+      subscriptions: (body.subscriptions ?? null) as Subscription[] | null,
+    });
+    res.status(201).json(presentDestination(row));
+  });
+  router.get('/destinations/:id', async (req, res) => {
+    const row = await findDestination(deps.db, req.params.id);
+    if (!row) throw notFound('destination', req.params.id);
+    res.json(presentDestination(row));
+  });
+  return router;
+}

@@ -1,0 +1,44 @@
+import type { Subscription } from '@segment/actions-core';
+import type { Queryable } from './queryable';
+
+export interface DestinationRow {
+  id: string;
+  name: string;
+  slug: string;
+  /** Settings that are not secret; secret ones are only in `settingsSecret`, encrypted. */
+  settings: Record<string, unknown>;
+  settingsSecret: string | null;
+  subscriptions: Subscription[] | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `id, name, slug, settings, settings_secret AS "settingsSecret", subscriptions,
+  created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+export async function insertDestination(
+  db: Queryable,
+  row: Pick<DestinationRow, 'id' | 'name' | 'slug' | 'settings' | 'settingsSecret' | 'subscriptions'>,
+): Promise<DestinationRow> {
+  const result = await db.query<DestinationRow>(
+    `INSERT INTO destinations (id, name, slug, settings, settings_secret, subscriptions)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
+    [row.id, row.name, row.slug, row.settings, row.settingsSecret, row.subscriptions === null ? null : JSON.stringify(row.subscriptions)],
+  );
+  return result.rows[0] as DestinationRow;
+}
+
+export async function findDestination(db: Queryable, id: string): Promise<DestinationRow | undefined> {
+  const result = await db.query<DestinationRow>(`SELECT ${COLUMNS} FROM destinations WHERE id = $1`, [id]);
+  return result.rows[0];
+}
+
+export async function findDestinations(db: Queryable, ids: readonly string[]): Promise<DestinationRow[]> {
+  const result = await db.query<DestinationRow>(`SELECT ${COLUMNS} FROM destinations WHERE id = ANY($1)`, [ids]);
+  return result.rows;
+}
+
+export async function listDestinations(db: Queryable): Promise<DestinationRow[]> {
+  const result = await db.query<DestinationRow>(`SELECT ${COLUMNS} FROM destinations ORDER BY created_at`);
+  return result.rows;
+}

@@ -1,0 +1,69 @@
+import type { JourneyDefinition } from '../journeys/schema';
+import type { Queryable } from './queryable';
+
+export type JourneyStatus = 'draft' | 'published' | 'paused' | 'archived';
+
+export interface JourneyVersionRow {
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  currentVersion: number;
+  publishedVersion: number | null;
+  version: number;
+  definition: JourneyDefinition;
+  stepKeys: Record<string, string>;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const SELECT_VERSION = `
+  SELECT j.id, j.name, j.status, j.current_version AS "currentVersion", j.published_version AS "publishedVersion",
+         v.version, v.definition, v.step_keys AS "stepKeys", v.published_at AS "publishedAt",
+         j.created_at AS "createdAt", j.updated_at AS "updatedAt"
+  FROM journeys j JOIN journey_versions v ON v.journey_id = j.id`;
+
+export async function insertJourney(
+  db: Queryable,
+  journey: { id: string; definition: JourneyDefinition; stepKeys: Record<string, string> },
+): Promise<void> {
+  await db.query('INSERT INTO journeys (id, name) VALUES ($1, $2)', [journey.id, journey.definition.name]);
+  await db.query('INSERT INTO journey_versions (journey_id, version, definition, step_keys) VALUES ($1, 1, $2, $3)', [
+    journey.id,
+    journey.definition,
+    journey.stepKeys,
+  ]);
+}
+
+/** The journey with its current (newest) version, or a given one. */
+export async function findJourney(db: Queryable, id: string, version?: number): Promise<JourneyVersionRow | undefined> {
+  const result =
+    version === undefined
+      ? await db.query<JourneyVersionRow>(`${SELECT_VERSION} WHERE j.id = $1 AND v.version = j.current_version`, [id])
+      : await db.query<JourneyVersionRow>(`${SELECT_VERSION} WHERE j.id = $1 AND v.version = $2`, [id, version]);
+  return result.rows[0];
+}
+
+export async function publishCurrentVersion(db: Queryable, id: string): Promise<void> {
+  await db.query(
+    `UPDATE journey_versions v SET published_at = COALESCE(v.published_at, now())
+     FROM journeys j WHERE j.id = $1 AND v.journey_id = j.id AND v.version = j.current_version`,
+    [id],
+  );
+  await db.query(
+    `UPDATE journeys SET status = 'published', published_version = current_version, updated_at = now() WHERE id = $1`,
+    [id],
+  );
+}
+
+export async function recordEntry(
+  db: Queryable,
+  entry: { journeyId: string; userId: string; entryNo: number; version: number; workflowId: string },
+): Promise<boolean> {
+  const result = await db.query(
+    `INSERT INTO journey_entries (journey_id, user_id, entry_no, version, workflow_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT DO NOTHING`,
+    [entry.journeyId, entry.userId, entry.entryNo, entry.version, entry.workflowId],
+  );
+  return (result.rowCount ?? 0) > 0;
+}

@@ -1,0 +1,178 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { findOrInstallTemporalCli } from '../../scripts/temporal-cli';
+import type { RunState } from '../../workflows/types';
+import { startReceiver, type Receiver } from '../helpers/receiver';
+import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+
+const KEY_PATTERN = /^j_o_first_purchase__opened_email_[a-z0-9]{6}$/;
+
+let sojourn: TestSojourn;
+let receiver: Receiver;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  sojourn = await startSojourn();
+});
+afterAll(async () => {
+  await sojourn?.stop();
+  await receiver?.close();
+});
+
+function webhook(name: string, pathName: string, type: 'track' | 'identify') {
+  return {
+    name,
+    destination: 'webhook',
+    settings: {},
+    subscriptions: [
+      {
+        subscribe: `type = "${type}"`,
+        partnerAction: 'send',
+        mapping: {
+          url: `${receiver.url}${pathName}`,
+          method: 'POST',
+          headers: { 'Idempotency-Key': { '@path': '$.messageId' } },
+          data: { '@path': '$.' },
+        },
+      },
+    ],
+  };
+}
+
+async function createDestination(body: unknown): Promise<string> {
+  const res = await sojourn.call<{ id: string }>('POST', '/v1/destinations', body);
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function publishedJourney(name: string, destinations: Array<{ destinationId: string; call: string }>) {
+  const created = await sojourn.call('POST', '/v1/journeys', {
+    name,
+    entry: { type: 'api' },
+    reentry: { mode: 'once' },
+    start: 'send',
+    steps: [
+      { id: 'send', type: 'send', name: 'Opened email', destinations, next: 'end' },
+      { id: 'end', type: 'exit' },
+    ],
+  });
+  expect(created.status).toBe(201);
+  const published = await sojourn.call('POST', `/v1/journeys/${created.body.id}/publish`);
+  expect(published.status).toBe(200);
+  expect(published.body.status).toBe('published');
+  return published.body as { id: string; stepKeys: Record<string, string> };
+}
+
+async function runResult(workflowId: string): Promise<RunState> {
+  return (await sojourn.temporal.workflow.getHandle(workflowId).result()) as RunState;
+}
+
+async function deliveriesOf(workflowId: string) {
+  const { rows } = await sojourn.db.query(
+    'SELECT message_id, attempt, status, http_status, action, error FROM deliveries WHERE workflow_id = $1 ORDER BY id',
+    [workflowId],
+  );
+  return rows as Array<{ message_id: string; attempt: number; status: string; http_status: number | null; error: string | null }>;
+}
+
+test('a user entered through the API reaches the send step: the webhook receives Engage-shaped track and identify', async () => {
+  const trackId = await createDestination(webhook('Track hook', '/track', 'track'));
+  const identifyId = await createDestination(webhook('Identify hook', '/identify', 'identify'));
+  const journey = await publishedJourney('First Purchase', [
+    { destinationId: trackId, call: 'track' },
+    { destinationId: identifyId, call: 'identify' },
+  ]);
+  const key = journey.stepKeys.send as string;
+  expect(key).toMatch(KEY_PATTERN);
+
+  const entered = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, { users: [{ userId: 'u_1', traits: { plan: 'pro' } }] });
+  expect(entered.status).toBe(202);
+  expect(entered.body.entries).toEqual([{ userId: 'u_1', workflowId: `journey:${journey.id}:u_1`, status: 'started' }]);
+
+  const state = await runResult(`journey:${journey.id}:u_1`);
+  expect(state.status).toBe('completed');
+  expect(state.steps.map((s) => s.stepId)).toEqual(['send', 'end']);
+
+  const track = receiver.received.find((r) => r.path === '/track');
+  const identify = receiver.received.find((r) => r.path === '/identify');
+  const personas = {
+    computation_class: 'journey_step',
+    computation_key: key,
+    computation_id: `${journey.id}:send`,
+    space_id: 'spa_default',
+    namespace: 'spa_default',
+  };
+  expect(track?.body).toMatchObject({
+    type: 'track',
+    event: 'Audience Entered',
+    userId: 'u_1',
+    properties: { audience_key: key, [key]: true },
+    context: { personas },
+  });
+  expect(identify?.body).toMatchObject({ type: 'identify', userId: 'u_1', traits: { [key]: true }, context: { personas } });
+  const trackBody = track?.body as { messageId: string; timestamp: string };
+  expect(trackBody.messageId).toMatch(/^sj-[0-9a-f]{40}$/);
+  expect(track?.headers['idempotency-key']).toBe(trackBody.messageId);
+  expect(Number.isNaN(Date.parse(trackBody.timestamp))).toBe(false);
+
+  const rows = await deliveriesOf(`journey:${journey.id}:u_1`);
+  expect(rows.map((r) => [r.status, r.http_status])).toEqual([
+    ['delivered', 200],
+    ['delivered', 200],
+  ]);
+
+  // Entering the same user again into a `once` journey makes no second run and no second delivery.
+  const again = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, { users: [{ userId: 'u_1' }] });
+  expect(again.body.entries[0].status).toBe('already_entered');
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(receiver.received.filter((r) => r.path === '/track' || r.path === '/identify')).toHaveLength(2);
+
+  // Operators find the run by search attribute and see the send activities in its history.
+  const cli = await findOrInstallTemporalCli(path.resolve('.data'));
+  const address = process.env.TEMPORAL_ADDRESS as string;
+  let listed = '';
+  for (let i = 0; i < 50 && !listed.includes(`journey:${journey.id}:u_1`); i++) {
+    listed = execFileSync(cli, ['workflow', 'list', '--address', address, '--query', `JourneyId="${journey.id}"`], { encoding: 'utf8' });
+    if (!listed.includes(journey.id)) await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(listed).toContain(`journey:${journey.id}:u_1`);
+  const shown = execFileSync(cli, ['workflow', 'show', '--address', address, '--workflow-id', `journey:${journey.id}:u_1`, '--output', 'json'], {
+    encoding: 'utf8',
+  });
+  for (const activity of ['loadJourneyPlan', 'resolveIdentifiers', 'deliverEvent']) expect(shown).toContain(activity);
+});
+
+test('a webhook answering 500 twice is retried with the same messageId until 200; a 400 fails without retry and the run completes', async () => {
+  receiver.reply = (req, n) => {
+    if (req.path === '/flaky') return n <= 2 ? { status: 500, body: { error: 'boom' } } : { status: 200, body: { ok: true } };
+    if (req.path === '/rejecting') return { status: 400, body: { error: 'bad payload' } };
+    return { status: 200 };
+  };
+  const flaky = await createDestination(webhook('Flaky', '/flaky', 'track'));
+  const rejecting = await createDestination(webhook('Rejecting', '/rejecting', 'identify'));
+  const journey = await publishedJourney('Retry Journey', [
+    { destinationId: flaky, call: 'track' },
+    { destinationId: rejecting, call: 'identify' },
+  ]);
+  await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, { users: [{ userId: 'u_retry' }] });
+  const workflowId = `journey:${journey.id}:u_retry`;
+  const state = await runResult(workflowId);
+  expect(state.status).toBe('completed');
+
+  const flakyHits = receiver.received.filter((r) => r.path === '/flaky');
+  expect(flakyHits).toHaveLength(3);
+  const ids = new Set(flakyHits.map((r) => (r.body as { messageId: string }).messageId));
+  expect(ids.size).toBe(1);
+  expect(receiver.received.filter((r) => r.path === '/rejecting')).toHaveLength(1);
+
+  const rows = await deliveriesOf(workflowId);
+  const flakyRows = rows.filter((r) => r.message_id === [...ids][0]);
+  expect(flakyRows.map((r) => [r.attempt, r.status, r.http_status])).toEqual([
+    [1, 'retrying', 500],
+    [2, 'retrying', 500],
+    [3, 'delivered', 200],
+  ]);
+  const rejected = rows.filter((r) => r.message_id !== [...ids][0]);
+  expect(rejected.map((r) => [r.attempt, r.status, r.http_status])).toEqual([[1, 'failed', 400]]);
+  expect(state.deliveries.map((d) => d.status).sort()).toEqual(['delivered', 'failed']);
+});

@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { Pool } from 'pg';
+import { startApiServer, type RunningApi } from '../../api/server';
+import { loadConfig, type SojournConfig } from '../../config/env';
+import { startWorker, type RunningWorker } from '../../worker/run';
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export interface TestSojourn {
+  url: string;
+  config: SojournConfig & { temporalAddress: string; databaseUrl: string; apiKey: string; writeKey: string };
+  temporal: Client;
+  db: Pool;
+  worker: RunningWorker;
+  /** A management call with the API key (unless `auth: false`); `raw` sends a body as is. */
+  call<T = any>(method: string, path: string, body?: unknown, opts?: { auth?: boolean; raw?: string }): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole Sojourn process set (API + worker) against the test stack from global setup, on a task
+ * queue of its own so test files never pick up each other's runs.
+ */
+export async function startSojourn(overrides: Partial<SojournConfig> = {}): Promise<TestSojourn> {
+  const base = loadConfig(process.env);
+  const temporalAddress = process.env.TEMPORAL_ADDRESS;
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!temporalAddress || !databaseUrl) throw new Error('TEMPORAL_ADDRESS / DATABASE_URL unset: run through jest global setup');
+  const config = {
+    ...base,
+    port: 0,
+    taskQueue: `test-${randomBytes(4).toString('hex')}`,
+    deliveryInitialBackoffMs: 200,
+    deliveryMaxBackoffMs: 2_000,
+    ...overrides,
+    temporalAddress,
+    databaseUrl,
+    apiKey: base.apiKey ?? 'test-api-key',
+    writeKey: base.writeKey ?? 'test-write-key',
+  };
+  const worker = await startWorker(config);
+  const api: RunningApi = await startApiServer(config);
+  const connection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const db = new Pool({ connectionString: databaseUrl, max: 2 });
+  return {
+    url: api.url,
+    config,
+    temporal,
+    db,
+    worker,
+    async call(method, path, body, opts = {}) {
+      const headers: Record<string, string> = {};
+      if (opts.auth !== false) headers.authorization = `Bearer ${config.apiKey}`;
+      if (body !== undefined || opts.raw !== undefined) headers['content-type'] = 'application/json';
+      const res = await fetch(`${api.url}${path}`, {
+        method,
+        headers,
+        body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async stop() {
+      await api.stop();
+      await worker.stop();
+      await connection.close();
+      await db.end();
+    },
+  };
+}

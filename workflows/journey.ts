@@ -1,0 +1,80 @@
+import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { Step } from '../journeys/schema';
+import { loadJourneyPlan } from './activities';
+import { journeyEventSignal, runStateQuery } from './signals';
+import { StepIdKey } from './search-attributes';
+import type { StepContext, StepHandler } from './steps/context';
+import { runDelayStep } from './steps/delay';
+import { runExitStep } from './steps/exit';
+import { runHoldUntilStep } from './steps/hold-until';
+import { runRandomSplitStep } from './steps/random-split';
+import { runSendStep } from './steps/send';
+import { runSplitStep } from './steps/split';
+import type { JourneyEventSignal, JourneyRunInput, RunState } from './types';
+
+const handlers: { [T in Step['type']]: StepHandler<T> } = {
+  delay: runDelayStep,
+  hold_until: runHoldUntilStep,
+  split: runSplitStep,
+  random_split: runRandomSplitStep,
+  send: runSendStep,
+  exit: runExitStep,
+};
+
+function runStep(step: Step, ctx: StepContext): Promise<string | undefined> {
+  // The mapped type guarantees each handler receives its own step type.
+  return (handlers[step.type] as StepHandler<Step['type']>)(step, ctx);
+}
+
+/** One user's progress through one journey version (SPEC §6). */
+export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState> {
+  const state: RunState = {
+    journeyId: input.journeyId,
+    version: input.version,
+    userId: input.userId,
+    status: 'running',
+    steps: [],
+    deliveries: [],
+  };
+  const events: JourneyEventSignal[] = [];
+  let exitReason: string | undefined;
+  setHandler(runStateQuery, () => state);
+
+  const plan = await loadJourneyPlan({ journeyId: input.journeyId, version: input.version });
+  setHandler(journeyEventSignal, (event) => {
+    if (plan.exitEvents.includes(event.event)) exitReason ??= `exit event "${event.event}"`;
+    else if (!events.some((e) => e.messageId === event.messageId)) events.push(event);
+  });
+  const startedAt = Date.now();
+  const exitRequested = (): boolean => {
+    if (!exitReason && plan.exitAfterMs !== undefined && Date.now() - startedAt >= plan.exitAfterMs) {
+      exitReason = 'journey exit time reached';
+    }
+    return exitReason !== undefined;
+  };
+  const stepsById = new Map(plan.steps.map((s) => [s.id, s]));
+
+  let stepId: string | undefined = plan.start;
+  while (stepId !== undefined && !exitRequested()) {
+    const step = stepsById.get(stepId);
+    if (!step) throw new Error(`journey ${plan.journeyId} v${plan.version} has no step "${stepId}"`);
+    state.currentStepId = step.id;
+    upsertSearchAttributes([{ key: StepIdKey, value: step.id }]);
+    const visit = { stepId: step.id, type: step.type, enteredAt: new Date().toISOString() };
+    state.steps.push(visit);
+    stepId = await runStep(step, {
+      input,
+      plan,
+      state,
+      workflowId: workflowInfo().workflowId,
+      visit,
+      events,
+      exitRequested,
+    });
+    Object.assign(visit, { leftAt: new Date().toISOString() });
+  }
+  state.currentStepId = undefined;
+  state.status = exitReason ? 'exited' : 'completed';
+  if (exitReason) state.exitReason = exitReason;
+  return state;
+}

@@ -1,0 +1,18 @@
+import type { StepOf, Step } from '../../journeys/schema';
+import type { JourneyEventSignal, JourneyPlan, JourneyRunInput, RunState, StepVisit } from '../types';
+
+/** What a step handler may read and change while the user is at its step. */
+export interface StepContext {
+  input: JourneyRunInput;
+  plan: JourneyPlan;
+  state: RunState;
+  workflowId: string;
+  visit: StepVisit;
+  /** Events received along the path, newest last (conditions on `context.*`). */
+  events: JourneyEventSignal[];
+  /** Set when an exit event arrives or the journey's exit time passes; waits end early. */
+  exitRequested(): boolean;
+}
+
+/** Returns the next step id, or undefined when the journey ends here. */
+export type StepHandler<T extends Step['type']> = (step: StepOf<T>, ctx: StepContext) => Promise<string | undefined>;

@@ -1,0 +1,31 @@
+import { condition } from '@temporalio/workflow';
+import { matchesAll } from '../../journeys/conditions';
+import { parseDuration } from '../../journeys/duration';
+import type { JourneyEventSignal } from '../types';
+import type { StepHandler } from './context';
+
+/** Waits for the first event that matches a branch, or the timeout; events that arrived earlier don't count. */
+export const runHoldUntilStep: StepHandler<'hold_until'> = async (step, ctx) => {
+  const seenBefore = ctx.events.length;
+  let matched: { branchIndex: number; event: JourneyEventSignal } | undefined;
+  const check = (): boolean => {
+    for (const event of ctx.events.slice(seenBefore)) {
+      const branchIndex = step.branches.findIndex(
+        (b) => b.event === event.event && matchesAll(b.where, { properties: event.properties }),
+      );
+      if (branchIndex >= 0) {
+        matched = { branchIndex, event };
+        return true;
+      }
+    }
+    return ctx.exitRequested();
+  };
+  await condition(check, parseDuration(step.timeout));
+  if (!matched) {
+    ctx.visit.outcome = ctx.exitRequested() ? 'exit requested' : 'timeout';
+    return step.timeoutNext;
+  }
+  const branch = step.branches[matched.branchIndex];
+  ctx.visit.outcome = branch?.name;
+  return branch?.next;
+};

@@ -1,0 +1,59 @@
+import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import type { SendDestination } from '../../journeys/schema';
+import { deliveryActivities, enrichTraits, resolveIdentifiers } from '../activities';
+import type { DeliverySummary } from '../types';
+import type { StepContext, StepHandler } from './context';
+
+function failureMessage(error: unknown): string {
+  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause.message;
+  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** One destination of a send step: enrich, resolve identifiers, then one delivery per identifier value. */
+async function sendToDestination(
+  destination: SendDestination,
+  stepId: string,
+  enteredAt: string,
+  ctx: StepContext,
+): Promise<DeliverySummary[]> {
+  const { userId } = ctx.input;
+  const mapping = destination.enrichment?.traits ?? {};
+  const traits = Object.keys(mapping).length > 0 ? await enrichTraits({ userId, mapping }) : {};
+  const identifiers = await resolveIdentifiers({ userId, idSync: destination.idSync });
+  const { deliverEvent } = deliveryActivities(ctx.plan.retry);
+  return Promise.all(
+    identifiers.map(async (identifier): Promise<DeliverySummary> => {
+      const summary = { stepId, destinationId: destination.destinationId, identifier: identifier.type };
+      try {
+        const result = await deliverEvent({
+          workflowId: workflowInfo().workflowId,
+          journeyId: ctx.plan.journeyId,
+          version: ctx.plan.version,
+          stepId,
+          stepKey: ctx.plan.stepKeys[stepId] ?? stepId,
+          destinationId: destination.destinationId,
+          call: destination.call,
+          userId,
+          identifier,
+          traits,
+          enteredAt,
+        });
+        return { ...summary, messageId: result.messageId, status: 'delivered' };
+      } catch (error) {
+        // A failed send never stalls the journey (SPEC §5): record it and move on.
+        return { ...summary, status: 'failed', error: failureMessage(error) };
+      }
+    }),
+  );
+}
+
+export const runSendStep: StepHandler<'send'> = async (step, ctx) => {
+  const enteredAt = ctx.visit.enteredAt;
+  const results = await Promise.all(step.destinations.map((d) => sendToDestination(d, step.id, enteredAt, ctx)));
+  const summaries = results.flat();
+  ctx.state.deliveries.push(...summaries);
+  const failed = summaries.filter((s) => s.status === 'failed').length;
+  ctx.visit.outcome = `${summaries.length - failed} delivered, ${failed} failed`;
+  return step.next;
+};
