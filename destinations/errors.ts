@@ -22,6 +22,9 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   if (!value) return undefined;
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  // Only an HTTP-date (IMF-fixdate and its obsolete forms all name a weekday or GMT) counts; Date.parse
+  // alone would accept "-1" or free text and turn garbage into "retry now".
+  if (!/GMT$|^[A-Za-z]{3},? /.test(trimmed)) return undefined;
   const at = Date.parse(trimmed);
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }

@@ -31,7 +31,10 @@ export interface Facts {
 export function readPath(facts: Facts, path: string): unknown {
   let current: unknown = facts;
   for (const part of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
+    // Own properties only: "traits.constructor" must not find Object.prototype's.
+    if (current === null || typeof current !== 'object' || !Object.prototype.hasOwnProperty.call(current, part)) {
+      return undefined;
+    }
     current = (current as Record<string, unknown>)[part];
   }
   return current;

@@ -60,10 +60,12 @@ export const SendDestinationSchema = z.object({
     .optional(),
 });
 
-const delayMs = Duration.refine(
-  (d) => parseDuration(d) >= LIMITS.minDelayMs && parseDuration(d) <= LIMITS.maxDelayMs,
-  'must be between 1 minute and 182 days',
-);
+// zod runs refinements even after the format check failed, so a malformed value must not reach parseDuration.
+const delayMs = Duration.refine((d) => {
+  if (!DURATION_PATTERN.test(d)) return true;
+  const ms = parseDuration(d);
+  return ms >= LIMITS.minDelayMs && ms <= LIMITS.maxDelayMs;
+}, 'must be between 1 minute and 182 days');
 
 const base = { id: StepId };
 const next = StepId.optional();

@@ -11,6 +11,9 @@ const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 export function toSnakeCase(name: string): string {
   const snake = name
     .normalize('NFKD')
+    // Combining marks left by NFKD ("é" → "e" + U+0301) belong to their letter, not between words.
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/ß/g, 'ss')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
