@@ -3,9 +3,11 @@ import { requireApiKey } from './auth';
 import type { ApiDeps } from './deps';
 import { errorHandler, unknownRoute } from './errors';
 import { catalogRouter } from './routes/catalog';
+import { deliveriesRouter } from './routes/deliveries';
 import { destinationsRouter } from './routes/destinations';
 import { healthRouter } from './routes/health';
 import { journeysRouter } from './routes/journeys';
+import { runsRouter } from './routes/runs';
 
 export const MAX_BODY = '2mb';
 
@@ -20,6 +22,8 @@ export function createApp(deps: ApiDeps, log: (message: string, error: unknown) 
   management.use(catalogRouter());
   management.use(destinationsRouter(deps));
   management.use(journeysRouter(deps));
+  management.use(runsRouter(deps));
+  management.use(deliveriesRouter(deps));
   app.use('/v1', management);
 
   app.use(unknownRoute);

@@ -6,6 +6,8 @@ import path from 'node:path';
  */
 export interface SojournConfig {
   port: number;
+  /** Interface the API listens on: loopback in dev, 0.0.0.0 in containers. */
+  host: string;
   /** Unset: the dev stack starts `temporal server start-dev`. */
   temporalAddress: string | undefined;
   temporalPort: number;
@@ -47,6 +49,7 @@ export function loadConfig(env: Env = process.env): SojournConfig {
   const allowed = env.SOJOURN_ALLOWED_NETWORKS ?? (isProduction ? '' : '127.0.0.0/8,::1/128');
   return {
     port: intFrom(env, 'PORT', 3000),
+    host: nonEmpty(env.HOST) ?? '127.0.0.1',
     temporalAddress: nonEmpty(env.TEMPORAL_ADDRESS),
     temporalPort: intFrom(env, 'TEMPORAL_PORT', 7233),
     temporalUiPort: intFrom(env, 'TEMPORAL_UI_PORT', 8233),

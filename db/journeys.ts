@@ -67,3 +67,20 @@ export async function recordEntry(
   );
   return (result.rowCount ?? 0) > 0;
 }
+
+export interface EntryRow {
+  entryNo: number;
+  version: number;
+  workflowId: string;
+  enteredAt: Date;
+}
+
+/** A user's entries into a journey, newest first. */
+export async function findEntries(db: Queryable, journeyId: string, userId: string): Promise<EntryRow[]> {
+  const result = await db.query<EntryRow>(
+    `SELECT entry_no AS "entryNo", version, workflow_id AS "workflowId", entered_at AS "enteredAt"
+     FROM journey_entries WHERE journey_id = $1 AND user_id = $2 ORDER BY entry_no DESC`,
+    [journeyId, userId],
+  );
+  return result.rows;
+}

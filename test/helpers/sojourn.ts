@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { loadConfig, type SojournConfig } from '../../config/env';
@@ -25,6 +26,19 @@ export interface TestSojourn {
  * The whole Sojourn process set (API + worker) against the test stack from global setup, on a task
  * queue of its own so test files never pick up each other's runs.
  */
+let runtimeInstalled = false;
+
+/** Expected activity failures (retry tests) would flood the output at the SDK's default level. */
+function quietWorkerLogs(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // already installed in this process
+  }
+}
+
 export async function startSojourn(overrides: Partial<SojournConfig> = {}): Promise<TestSojourn> {
   const base = loadConfig(process.env);
   const temporalAddress = process.env.TEMPORAL_ADDRESS;
@@ -42,6 +56,7 @@ export async function startSojourn(overrides: Partial<SojournConfig> = {}): Prom
     apiKey: base.apiKey ?? 'test-api-key',
     writeKey: base.writeKey ?? 'test-write-key',
   };
+  quietWorkerLogs();
   const worker = await startWorker(config);
   const api: RunningApi = await startApiServer(config);
   const connection = await Connection.connect({ address: temporalAddress });
