@@ -10,6 +10,7 @@ import type { ApiDeps } from '../deps';
 import { ApiError, notFound, parseWith } from '../errors';
 import { newId } from '../ids';
 import { enterUsers } from '../journey-runs';
+import { prepareForPublish } from '../publish-hooks';
 
 export const MAX_USERS_PER_ENTRY_CALL = 10_000;
 
@@ -87,6 +88,7 @@ export function journeysRouter(deps: ApiDeps): Router {
     const journey = await load(req.params.id);
     if (journey.status === 'archived') throw new ApiError(409, 'archived', 'an archived journey cannot be published');
     await checkDestinationsExist(deps, journey.definition);
+    await prepareForPublish(deps, journey);
     await publishCurrentVersion(deps.db, journey.id);
     res.json(presentJourney(await load(journey.id)));
   });
