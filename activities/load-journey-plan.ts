@@ -1,7 +1,7 @@
 import { findDestinations } from '../db/destinations';
 import { findJourney } from '../db/journeys';
 import { isListDefinition, loadDefinition } from '../destinations/definitions';
-import { parseDuration } from '../journeys/duration';
+import { scaledMs } from '../journeys/duration';
 import type { JourneyPlan } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 
@@ -26,7 +26,8 @@ export function makeLoadJourneyPlan(deps: ActivityDeps) {
       stepKeys: journey.stepKeys,
       destinationKinds,
       exitEvents: definition.exit?.events ?? [],
-      ...(definition.exit?.after ? { exitAfterMs: parseDuration(definition.exit.after) } : {}),
+      ...(definition.exit?.after ? { exitAfterMs: scaledMs(definition.exit.after, deps.config.timeScale) } : {}),
+      timeScale: deps.config.timeScale,
       retry: {
         initialBackoffMs: deps.config.deliveryInitialBackoffMs,
         maxBackoffMs: deps.config.deliveryMaxBackoffMs,

@@ -6,6 +6,7 @@ import { catalogRouter } from './routes/catalog';
 import { deliveriesRouter } from './routes/deliveries';
 import { destinationsRouter } from './routes/destinations';
 import { healthRouter } from './routes/health';
+import { ingestRouter } from './routes/ingest';
 import { journeysRouter } from './routes/journeys';
 import { runsRouter } from './routes/runs';
 
@@ -16,6 +17,9 @@ export function createApp(deps: ApiDeps, log: (message: string, error: unknown) 
   app.disable('x-powered-by');
   app.use(healthRouter());
   app.use(express.json({ limit: MAX_BODY }));
+
+  // Ingestion answers to the write key, so it is mounted before the API-key wall.
+  app.use('/v1', ingestRouter(deps));
 
   const management = express.Router();
   management.use(requireApiKey(deps.apiKey));

@@ -18,8 +18,22 @@ export interface SojournConfig {
   dataDir: string;
   apiKey: string | undefined;
   writeKey: string | undefined;
-  /** Key for destination secrets at rest; unset: a random one kept in `<dataDir>/secret.key`. */
+  /** Key for destination secrets at rest (`key` or `id:key`); unset: a random one kept in `<dataDir>/secret.key`. */
   secretKey: string | undefined;
+  /** Earlier secret keys, `id:key,…`, still accepted for decryption while data is re-sealed (rotation). */
+  oldSecretKeys: string | undefined;
+  /** Key of the Temporal payload codec (`key` or `id:key`); unset: a random one kept in `<dataDir>/codec.key`. */
+  codecKey: string | undefined;
+  /** Earlier codec keys, `id:key,…`: histories written with them stay readable. */
+  oldCodecKeys: string | undefined;
+  /** Capability token the Temporal UI puts in its codec endpoint path; unset: derived from the codec key. */
+  codecToken: string | undefined;
+  /** Browser origins (the Temporal UI's) allowed to call `/codec` cross-origin. */
+  codecCorsOrigins: string[];
+  /** Ingestion requests per second per write key (token bucket; bursts up to twice this). 0 disables. */
+  ingestRateLimit: number;
+  /** A request not answered in this time gets 503 `timeout`. */
+  requestTimeoutMs: number;
   spaceId: string;
   allowedNetworks: string[];
   taskQueue: string;
@@ -28,11 +42,16 @@ export interface SojournConfig {
   /** First retry delay; doubles with jitter up to `deliveryMaxBackoffMs`. */
   deliveryInitialBackoffMs: number;
   deliveryMaxBackoffMs: number;
+  /**
+   * Multiplies every journey duration (delays, holds, exit times, re-entry windows). 1 in production;
+   * tests use a small factor so "3d" passes in seconds on a real Temporal server.
+   */
+  timeScale: number;
 }
 
 type Env = Record<string, string | undefined>;
 
-function intFrom(env: Env, name: string, fallback: number): number {
+function numberFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
@@ -44,29 +63,44 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
+function listFrom(text: string): string[] {
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
 export function loadConfig(env: Env = process.env): SojournConfig {
   const isProduction = env.NODE_ENV === 'production';
   const allowed = env.SOJOURN_ALLOWED_NETWORKS ?? (isProduction ? '' : '127.0.0.0/8,::1/128');
   return {
-    port: intFrom(env, 'PORT', 3000),
+    port: numberFrom(env, 'PORT', 3000),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     temporalAddress: nonEmpty(env.TEMPORAL_ADDRESS),
-    temporalPort: intFrom(env, 'TEMPORAL_PORT', 7233),
-    temporalUiPort: intFrom(env, 'TEMPORAL_UI_PORT', 8233),
+    temporalPort: numberFrom(env, 'TEMPORAL_PORT', 7233),
+    temporalUiPort: numberFrom(env, 'TEMPORAL_UI_PORT', 8233),
     temporalNamespace: nonEmpty(env.TEMPORAL_NAMESPACE) ?? 'default',
     databaseUrl: nonEmpty(env.DATABASE_URL),
     dataDir: path.resolve(nonEmpty(env.SOJOURN_DATA_DIR) ?? '.data'),
     apiKey: nonEmpty(env.SOJOURN_API_KEY),
     writeKey: nonEmpty(env.SOJOURN_WRITE_KEY),
     secretKey: nonEmpty(env.SOJOURN_SECRET_KEY),
+    oldSecretKeys: nonEmpty(env.SOJOURN_OLD_SECRET_KEYS),
+    codecKey: nonEmpty(env.SOJOURN_CODEC_KEY),
+    oldCodecKeys: nonEmpty(env.SOJOURN_OLD_CODEC_KEYS),
+    codecToken: nonEmpty(env.SOJOURN_CODEC_TOKEN),
+    codecCorsOrigins: listFrom(
+      env.SOJOURN_CODEC_CORS_ORIGINS ??
+        ['localhost', '127.0.0.1'].map((h) => `http://${h}:${numberFrom(env, 'TEMPORAL_UI_PORT', 8233)}`).join(','),
+    ),
+    ingestRateLimit: numberFrom(env, 'SOJOURN_INGEST_RATE_LIMIT', 1000),
+    requestTimeoutMs: numberFrom(env, 'SOJOURN_REQUEST_TIMEOUT_MS', 60_000),
     spaceId: nonEmpty(env.SOJOURN_SPACE_ID) ?? 'spa_default',
-    allowedNetworks: allowed
-      .split(',')
-      .map((s) => s.trim())
-      .filter((s) => s !== ''),
+    allowedNetworks: listFrom(allowed),
     taskQueue: nonEmpty(env.SOJOURN_TASK_QUEUE) ?? 'sojourn',
-    deliveryRetryWindowMs: intFrom(env, 'SOJOURN_DELIVERY_RETRY_WINDOW_MS', 4 * 60 * 60 * 1000),
-    deliveryInitialBackoffMs: intFrom(env, 'SOJOURN_DELIVERY_INITIAL_BACKOFF_MS', 1000),
-    deliveryMaxBackoffMs: intFrom(env, 'SOJOURN_DELIVERY_MAX_BACKOFF_MS', 10 * 60 * 1000),
+    deliveryRetryWindowMs: numberFrom(env, 'SOJOURN_DELIVERY_RETRY_WINDOW_MS', 4 * 60 * 60 * 1000),
+    deliveryInitialBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_INITIAL_BACKOFF_MS', 1000),
+    deliveryMaxBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_MAX_BACKOFF_MS', 10 * 60 * 1000),
+    timeScale: numberFrom(env, 'SOJOURN_TIME_SCALE', 1),
   };
 }

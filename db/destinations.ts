@@ -9,21 +9,26 @@ export interface DestinationRow {
   settings: Record<string, unknown>;
   settingsSecret: string | null;
   subscriptions: Subscription[] | null;
+  /** Requests per second; null: the vendor default (destinations/rate-limits.ts); 0: unlimited. */
+  rateLimit: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
 
-const COLUMNS = `id, name, slug, settings, settings_secret AS "settingsSecret", subscriptions,
+const COLUMNS = `id, name, slug, settings, settings_secret AS "settingsSecret", subscriptions, rate_limit AS "rateLimit",
   created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 export async function insertDestination(
   db: Queryable,
-  row: Pick<DestinationRow, 'id' | 'name' | 'slug' | 'settings' | 'settingsSecret' | 'subscriptions'>,
+  row: Pick<DestinationRow, 'id' | 'name' | 'slug' | 'settings' | 'settingsSecret' | 'subscriptions'> & { rateLimit?: number | null },
 ): Promise<DestinationRow> {
   const result = await db.query<DestinationRow>(
-    `INSERT INTO destinations (id, name, slug, settings, settings_secret, subscriptions)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-    [row.id, row.name, row.slug, row.settings, row.settingsSecret, row.subscriptions === null ? null : JSON.stringify(row.subscriptions)],
+    `INSERT INTO destinations (id, name, slug, settings, settings_secret, subscriptions, rate_limit)
+     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${COLUMNS}`,
+    [
+      row.id, row.name, row.slug, row.settings, row.settingsSecret,
+      row.subscriptions === null ? null : JSON.stringify(row.subscriptions), row.rateLimit ?? null,
+    ],
   );
   return result.rows[0] as DestinationRow;
 }

@@ -44,6 +44,39 @@ export async function findJourney(db: Queryable, id: string, version?: number): 
   return result.rows[0];
 }
 
+/** Published (or paused) journeys with their live version: what ingestion checks events against. */
+export async function findLiveJourneys(db: Queryable): Promise<JourneyVersionRow[]> {
+  const result = await db.query<JourneyVersionRow>(
+    `${SELECT_VERSION} WHERE j.status IN ('published', 'paused') AND v.version = j.published_version`,
+  );
+  return result.rows;
+}
+
+export async function setStatus(db: Queryable, id: string, status: JourneyStatus): Promise<void> {
+  await db.query('UPDATE journeys SET status = $2, updated_at = now() WHERE id = $1', [id, status]);
+}
+
+/** A new draft version; the published one keeps running until the draft is published. */
+export async function insertVersion(
+  db: Queryable,
+  journey: { id: string; definition: JourneyDefinition; stepKeys: Record<string, string> },
+): Promise<number> {
+  const result = await db.query<{ version: number }>(
+    `UPDATE journeys SET current_version = current_version + 1, name = $2, updated_at = now() WHERE id = $1
+     RETURNING current_version AS version`,
+    [journey.id, journey.definition.name],
+  );
+  const version = result.rows[0]?.version;
+  if (version === undefined) throw new Error(`journey ${journey.id} not found`);
+  await db.query('INSERT INTO journey_versions (journey_id, version, definition, step_keys) VALUES ($1, $2, $3, $4)', [
+    journey.id,
+    version,
+    journey.definition,
+    journey.stepKeys,
+  ]);
+  return version;
+}
+
 export async function publishCurrentVersion(db: Queryable, id: string): Promise<void> {
   await db.query(
     `UPDATE journey_versions v SET published_at = COALESCE(v.published_at, now())
@@ -56,20 +89,24 @@ export async function publishCurrentVersion(db: Queryable, id: string): Promise<
   );
 }
 
-export async function recordEntry(
+export async function insertEntry(
   db: Queryable,
-  entry: { journeyId: string; userId: string; entryNo: number; version: number; workflowId: string },
-): Promise<boolean> {
-  const result = await db.query(
-    `INSERT INTO journey_entries (journey_id, user_id, entry_no, version, workflow_id) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT DO NOTHING`,
-    [entry.journeyId, entry.userId, entry.entryNo, entry.version, entry.workflowId],
+  entry: { journeyId: string; userId: string; entryNo: number; version: number; workflowId: string; triggerId?: string },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO journey_entries (journey_id, user_id, entry_no, version, workflow_id, trigger_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+    [entry.journeyId, entry.userId, entry.entryNo, entry.version, entry.workflowId, entry.triggerId ?? null],
   );
-  return (result.rowCount ?? 0) > 0;
+}
+
+/** Serialises entry decisions for one (journey, user) until the transaction ends. */
+export async function lockEntries(db: Queryable, journeyId: string, userId: string): Promise<void> {
+  await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${journeyId}:${userId}`]);
 }
 
 export interface EntryRow {
   entryNo: number;
+  triggerId: string | null;
   version: number;
   workflowId: string;
   enteredAt: Date;
@@ -78,7 +115,7 @@ export interface EntryRow {
 /** A user's entries into a journey, newest first. */
 export async function findEntries(db: Queryable, journeyId: string, userId: string): Promise<EntryRow[]> {
   const result = await db.query<EntryRow>(
-    `SELECT entry_no AS "entryNo", version, workflow_id AS "workflowId", entered_at AS "enteredAt"
+    `SELECT entry_no AS "entryNo", trigger_id AS "triggerId", version, workflow_id AS "workflowId", entered_at AS "enteredAt"
      FROM journey_entries WHERE journey_id = $1 AND user_id = $2 ORDER BY entry_no DESC`,
     [journeyId, userId],
   );

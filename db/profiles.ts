@@ -19,6 +19,7 @@ export interface Profile {
 export async function upsertProfiles(
   db: Queryable,
   users: ReadonlyArray<{ userId: string; traits?: Record<string, unknown> }>,
+  recordUserIds = true,
 ): Promise<void> {
   if (users.length === 0) return;
   const ids = users.map((u) => u.userId);
@@ -29,6 +30,7 @@ export async function upsertProfiles(
      ON CONFLICT (user_id) DO UPDATE SET traits = profiles.traits || EXCLUDED.traits, updated_at = now()`,
     [ids, traits],
   );
+  if (!recordUserIds) return;
   await db.query(
     `INSERT INTO profile_identifiers (user_id, type, value)
      SELECT u, 'user_id', u FROM unnest($1::text[]) AS u ON CONFLICT DO NOTHING`,
@@ -47,6 +49,11 @@ export async function addIdentifiers(
       [userId, identifier.type, identifier.value],
     );
   }
+}
+
+export async function traitsOf(db: Queryable, userId: string): Promise<Record<string, unknown>> {
+  const result = await db.query<{ traits: Record<string, unknown> }>('SELECT traits FROM profiles WHERE user_id = $1', [userId]);
+  return result.rows[0]?.traits ?? {};
 }
 
 export async function findProfile(db: Queryable, userId: string): Promise<Profile | undefined> {

@@ -15,3 +15,8 @@ export function parseDuration(text: string): number {
   if (!match || unit === undefined) throw new Error(`not a duration: "${text}" (use e.g. 30s, 15m, 2h, 3d, 1w)`);
   return Number(match[1]) * (UNIT_MS[unit] ?? 0);
 }
+
+/** A duration under the configured time scale, never below Temporal's 1 ms timer resolution. */
+export function scaledMs(text: string, timeScale: number): number {
+  return Math.max(1, Math.round(parseDuration(text) * timeScale));
+}

@@ -1,7 +1,7 @@
 import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Step } from '../journeys/schema';
 import { loadJourneyPlan } from './activities';
-import { journeyEventSignal, runStateQuery } from './signals';
+import { endRunSignal, journeyEventSignal, runStateQuery } from './signals';
 import { StepIdKey } from './search-attributes';
 import type { StepContext, StepHandler } from './steps/context';
 import { runDelayStep } from './steps/delay';
@@ -45,11 +45,12 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
     if (plan.exitEvents.includes(event.event)) exitReason ??= `exit event "${event.event}"`;
     else if (!events.some((e) => e.messageId === event.messageId)) events.push(event);
   });
-  const startedAt = Date.now();
+  setHandler(endRunSignal, ({ reason }) => {
+    exitReason ??= reason;
+  });
+  const exitDeadline = plan.exitAfterMs === undefined ? undefined : Date.now() + plan.exitAfterMs;
   const exitRequested = (): boolean => {
-    if (!exitReason && plan.exitAfterMs !== undefined && Date.now() - startedAt >= plan.exitAfterMs) {
-      exitReason = 'journey exit time reached';
-    }
+    if (!exitReason && exitDeadline !== undefined && Date.now() >= exitDeadline) exitReason = 'journey exit time reached';
     return exitReason !== undefined;
   };
   const stepsById = new Map(plan.steps.map((s) => [s.id, s]));
@@ -70,6 +71,7 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
       visit,
       events,
       exitRequested,
+      ...(exitDeadline === undefined ? {} : { exitDeadline }),
     });
     Object.assign(visit, { leftAt: new Date().toISOString() });
   }

@@ -28,6 +28,8 @@ export interface JourneyPlan {
   exitEvents: string[];
   exitAfterMs?: number;
   retry: RetrySettings;
+  /** Multiplies every duration of the journey (1 in production; see SojournConfig.timeScale). */
+  timeScale: number;
 }
 
 export interface StepVisit {

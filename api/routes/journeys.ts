@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { findDestinations } from '../../db/destinations';
-import { findJourney, insertJourney, publishCurrentVersion, type JourneyVersionRow } from '../../db/journeys';
+import { findJourney, insertJourney, insertVersion, publishCurrentVersion, setStatus, type JourneyVersionRow } from '../../db/journeys';
 import { inTransaction } from '../../db/pool';
 import { upsertProfiles } from '../../db/profiles';
 import { JourneyDefinitionSchema, type JourneyDefinition } from '../../journeys/schema';
@@ -9,7 +9,8 @@ import { makeStepKey } from '../../journeys/step-keys';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound, parseWith } from '../errors';
 import { newId } from '../ids';
-import { enterUsers } from '../journey-runs';
+import { forgetLiveJourneys } from '../ingest/triggers';
+import { endRuns, enterUsers } from '../journey-runs';
 import { prepareForPublish } from '../publish-hooks';
 
 export const MAX_USERS_PER_ENTRY_CALL = 10_000;
@@ -56,10 +57,17 @@ async function checkDestinationsExist(deps: ApiDeps, definition: JourneyDefiniti
   }
 }
 
-export function stepKeysFor(definition: JourneyDefinition): Record<string, string> {
+/**
+ * A key per send step. A step that keeps its id and name across versions keeps its key, so
+ * destinations go on recognising its users (SPEC §2).
+ */
+export function stepKeysFor(definition: JourneyDefinition, previous?: JourneyVersionRow): Record<string, string> {
   const keys: Record<string, string> = {};
   for (const step of definition.steps) {
-    if (step.type === 'send') keys[step.id] = makeStepKey(definition.name, step.name);
+    if (step.type !== 'send') continue;
+    const before = previous?.definition.steps.find((s) => s.id === step.id);
+    const kept = before?.type === 'send' && before.name === step.name ? previous?.stepKeys[step.id] : undefined;
+    keys[step.id] = kept ?? makeStepKey(definition.name, step.name);
   }
   return keys;
 }
@@ -84,12 +92,42 @@ export function journeysRouter(deps: ApiDeps): Router {
     res.json(presentJourney(await load(req.params.id)));
   });
 
+  router.put('/journeys/:id', async (req, res) => {
+    const definition = parseWith(JourneyDefinitionSchema, req.body);
+    const current = await load(req.params.id);
+    if (current.status === 'archived') throw new ApiError(409, 'archived', 'an archived journey cannot change');
+    await checkDestinationsExist(deps, definition);
+    await inTransaction(deps.db, (tx) =>
+      insertVersion(tx, { id: current.id, definition, stepKeys: stepKeysFor(definition, current) }),
+    );
+    res.json(presentJourney(await load(current.id)));
+  });
+
+  router.post('/journeys/:id/pause', async (req, res) => {
+    const journey = await load(req.params.id);
+    if (journey.status !== 'published' && journey.status !== 'paused') {
+      throw new ApiError(409, 'not_published', `journey is ${journey.status}: only a published journey can be paused`);
+    }
+    await setStatus(deps.db, journey.id, 'paused');
+    forgetLiveJourneys();
+    res.json(presentJourney(await load(journey.id)));
+  });
+
+  router.post('/journeys/:id/archive', async (req, res) => {
+    const journey = await load(req.params.id);
+    await setStatus(deps.db, journey.id, 'archived');
+    forgetLiveJourneys();
+    const ended = await endRuns(deps, journey.id, 'journey archived');
+    res.json({ ...presentJourney(await load(journey.id)), runsEnded: ended });
+  });
+
   router.post('/journeys/:id/publish', async (req, res) => {
     const journey = await load(req.params.id);
     if (journey.status === 'archived') throw new ApiError(409, 'archived', 'an archived journey cannot be published');
     await checkDestinationsExist(deps, journey.definition);
     await prepareForPublish(deps, journey);
     await publishCurrentVersion(deps.db, journey.id);
+    forgetLiveJourneys();
     res.json(presentJourney(await load(journey.id)));
   });
 

@@ -19,6 +19,8 @@ export interface TestSojourn {
   worker: RunningWorker;
   /** A management call with the API key (unless `auth: false`); `raw` sends a body as is. */
   call<T = any>(method: string, path: string, body?: unknown, opts?: { auth?: boolean; raw?: string }): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
+  /** A Tracking API call (`identify`, `track`, `batch`) with the write key as Basic user name. */
+  ingest(kind: 'identify' | 'track' | 'batch', body: unknown): Promise<ApiResponse>;
   stop(): Promise<void>;
 }
 
@@ -76,6 +78,18 @@ export async function startSojourn(overrides: Partial<SojournConfig> = {}): Prom
         method,
         headers,
         body: opts.raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    },
+    async ingest(kind, body) {
+      const res = await fetch(`${api.url}/v1/${kind}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Basic ${Buffer.from(`${config.writeKey}:`).toString('base64')}`,
+        },
+        body: JSON.stringify(body),
       });
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : undefined };

@@ -12,6 +12,8 @@ export interface StepContext {
   events: JourneyEventSignal[];
   /** Set when an exit event arrives or the journey's exit time passes; waits end early. */
   exitRequested(): boolean;
+  /** Workflow time (ms) at which the journey's `exit.after` ends the run, if it has one. */
+  exitDeadline?: number;
 }
 
 /** Returns the next step id, or undefined when the journey ends here. */

@@ -1,8 +1,8 @@
-import { condition } from '@temporalio/workflow';
 import { matchesAll } from '../../journeys/conditions';
-import { parseDuration } from '../../journeys/duration';
+import { scaledMs } from '../../journeys/duration';
 import type { JourneyEventSignal } from '../types';
 import type { StepHandler } from './context';
+import { waitFor } from './wait';
 
 /** Waits for the first event that matches a branch, or the timeout; events that arrived earlier don't count. */
 export const runHoldUntilStep: StepHandler<'hold_until'> = async (step, ctx) => {
@@ -18,9 +18,9 @@ export const runHoldUntilStep: StepHandler<'hold_until'> = async (step, ctx) => 
         return true;
       }
     }
-    return ctx.exitRequested();
+    return false;
   };
-  await condition(check, parseDuration(step.timeout));
+  await waitFor(ctx, scaledMs(step.timeout, ctx.plan.timeScale), check);
   if (!matched) {
     ctx.visit.outcome = ctx.exitRequested() ? 'exit requested' : 'timeout';
     return step.timeoutNext;
