@@ -28,6 +28,7 @@ export function makeLoadJourneyPlan(deps: ActivityDeps) {
       exitEvents: definition.exit?.events ?? [],
       ...(definition.exit?.after ? { exitAfterMs: scaledMs(definition.exit.after, deps.config.timeScale) } : {}),
       timeScale: deps.config.timeScale,
+      maxHistoryEvents: deps.config.maxHistoryEvents,
       retry: {
         initialBackoffMs: deps.config.deliveryInitialBackoffMs,
         maxBackoffMs: deps.config.deliveryMaxBackoffMs,

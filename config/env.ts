@@ -42,11 +42,19 @@ export interface SojournConfig {
   /** First retry delay; doubles with jitter up to `deliveryMaxBackoffMs`. */
   deliveryInitialBackoffMs: number;
   deliveryMaxBackoffMs: number;
+  /** Members per list batch when the destination's mapping sets no `batch_size`. */
+  listBatchSize: number;
+  /** A list batch that is not full is sent this long after its first member arrived. */
+  listFlushIntervalMs: number;
+  /** Requests per second to destinations Segment publishes no limit for (0: unlimited). */
+  defaultRateLimit: number;
   /**
    * Multiplies every journey duration (delays, holds, exit times, re-entry windows). 1 in production;
    * tests use a small factor so "3d" passes in seconds on a real Temporal server.
    */
   timeScale: number;
+  /** Journey runs continue as new past this many history events, so no history grows without bound. */
+  maxHistoryEvents: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -101,6 +109,10 @@ export function loadConfig(env: Env = process.env): SojournConfig {
     deliveryRetryWindowMs: numberFrom(env, 'SOJOURN_DELIVERY_RETRY_WINDOW_MS', 4 * 60 * 60 * 1000),
     deliveryInitialBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_INITIAL_BACKOFF_MS', 1000),
     deliveryMaxBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_MAX_BACKOFF_MS', 10 * 60 * 1000),
+    listBatchSize: numberFrom(env, 'SOJOURN_LIST_BATCH_SIZE', 1000),
+    listFlushIntervalMs: numberFrom(env, 'SOJOURN_LIST_FLUSH_INTERVAL_MS', 2000),
+    defaultRateLimit: numberFrom(env, 'SOJOURN_DEFAULT_RATE_LIMIT', 50),
     timeScale: numberFrom(env, 'SOJOURN_TIME_SCALE', 1),
+    maxHistoryEvents: numberFrom(env, 'SOJOURN_MAX_HISTORY_EVENTS', 10_000),
   };
 }

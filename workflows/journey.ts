@@ -1,4 +1,4 @@
-import { setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { Step } from '../journeys/schema';
 import { loadJourneyPlan } from './activities';
 import { endRunSignal, journeyEventSignal, runStateQuery } from './signals';
@@ -10,7 +10,7 @@ import { runHoldUntilStep } from './steps/hold-until';
 import { runRandomSplitStep } from './steps/random-split';
 import { runSendStep } from './steps/send';
 import { runSplitStep } from './steps/split';
-import type { JourneyEventSignal, JourneyRunInput, RunState } from './types';
+import type { JourneyEventSignal, JourneyRunInput, RunState, StepVisit } from './types';
 
 const handlers: { [T in Step['type']]: StepHandler<T> } = {
   delay: runDelayStep,
@@ -28,7 +28,8 @@ function runStep(step: Step, ctx: StepContext): Promise<string | undefined> {
 
 /** One user's progress through one journey version (SPEC §6). */
 export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState> {
-  const state: RunState = {
+  const { resume } = input;
+  const state: RunState = resume?.state ?? {
     journeyId: input.journeyId,
     version: input.version,
     userId: input.userId,
@@ -36,7 +37,7 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
     steps: [],
     deliveries: [],
   };
-  const events: JourneyEventSignal[] = [];
+  const events: JourneyEventSignal[] = [...(resume?.events ?? [])];
   let exitReason: string | undefined;
   setHandler(runStateQuery, () => state);
 
@@ -48,21 +49,28 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
   setHandler(endRunSignal, ({ reason }) => {
     exitReason ??= reason;
   });
-  const exitDeadline = plan.exitAfterMs === undefined ? undefined : Date.now() + plan.exitAfterMs;
+  const exitDeadline = resume ? resume.exitDeadline : plan.exitAfterMs === undefined ? undefined : Date.now() + plan.exitAfterMs;
   const exitRequested = (): boolean => {
     if (!exitReason && exitDeadline !== undefined && Date.now() >= exitDeadline) exitReason = 'journey exit time reached';
     return exitReason !== undefined;
   };
   const stepsById = new Map(plan.steps.map((s) => [s.id, s]));
 
-  let stepId: string | undefined = plan.start;
+  const historyTooLong = (): boolean => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > plan.maxHistoryEvents;
+  };
+
+  let stepId: string | undefined = resume?.stepId ?? plan.start;
   while (stepId !== undefined && !exitRequested()) {
     const step = stepsById.get(stepId);
     if (!step) throw new Error(`journey ${plan.journeyId} v${plan.version} has no step "${stepId}"`);
     state.currentStepId = step.id;
     upsertSearchAttributes([{ key: StepIdKey, value: step.id }]);
-    const visit = { stepId: step.id, type: step.type, enteredAt: new Date().toISOString() };
-    state.steps.push(visit);
+    const resumed = resume?.stepId === step.id && state.steps.at(-1)?.stepId === step.id && !state.steps.at(-1)?.leftAt;
+    const visit = resumed ? (state.steps.at(-1) as StepVisit) : { stepId: step.id, type: step.type, enteredAt: new Date().toISOString() };
+    if (!resumed) state.steps.push(visit);
+    const here = step.id;
     stepId = await runStep(step, {
       input,
       plan,
@@ -72,6 +80,14 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
       events,
       exitRequested,
       ...(exitDeadline === undefined ? {} : { exitDeadline }),
+      ...(resumed && resume ? { resumeWaitEndsAt: resume.waitEndsAt } : {}),
+      historyTooLong,
+      // Only the most recent events matter to conditions; the rest would only lengthen the next history.
+      continueAsNew: (waitEndsAt) =>
+        continueAsNew<typeof journeyWorkflow>({
+          ...input,
+          resume: { stepId: here, waitEndsAt, ...(exitDeadline === undefined ? {} : { exitDeadline }), state, events: events.slice(-20) },
+        }),
     });
     Object.assign(visit, { leftAt: new Date().toISOString() });
   }

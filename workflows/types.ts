@@ -8,6 +8,18 @@ export interface JourneyRunInput {
   entryNo: number;
   /** `properties` of the event that entered the user (event-triggered journeys). */
   entryProperties?: Record<string, unknown>;
+  /** Set when a run continued as new in the middle of a wait, to pick up where it was. */
+  resume?: RunResume;
+}
+
+/** What a run carries across continue-as-new: its progress, the wait it was in, events it kept. */
+export interface RunResume {
+  stepId: string;
+  /** Workflow time (epoch ms) at which the interrupted wait times out. */
+  waitEndsAt: number;
+  exitDeadline?: number;
+  state: RunState;
+  events: JourneyEventSignal[];
 }
 
 export interface RetrySettings {
@@ -28,6 +40,8 @@ export interface JourneyPlan {
   exitEvents: string[];
   exitAfterMs?: number;
   retry: RetrySettings;
+  /** A run continues as new past this many history events (or when the server suggests it). */
+  maxHistoryEvents: number;
   /** Multiplies every duration of the journey (1 in production; see SojournConfig.timeScale). */
   timeScale: number;
 }

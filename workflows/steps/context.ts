@@ -14,6 +14,12 @@ export interface StepContext {
   exitRequested(): boolean;
   /** Workflow time (ms) at which the journey's `exit.after` ends the run, if it has one. */
   exitDeadline?: number;
+  /** When resuming after continue-as-new: the interrupted wait's end, used by this step's first wait. */
+  resumeWaitEndsAt?: number;
+  /** Continues the run as new, resuming this step's wait at `waitEndsAt`. Never returns. */
+  continueAsNew(waitEndsAt: number): Promise<never>;
+  /** True when the history is long enough that the run should continue as new. */
+  historyTooLong(): boolean;
 }
 
 /** Returns the next step id, or undefined when the journey ends here. */

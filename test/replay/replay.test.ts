@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { WORKFLOWS_PATH } from '../../worker/bundle';
+
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
+
+/** Every saved history of every release: test/fixtures/histories/<release>/<scenario>-<n>.json. */
+function fixtures(): Array<{ name: string; history: unknown }> {
+  return fs
+    .readdirSync(FIXTURES, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((release) =>
+      fs
+        .readdirSync(path.join(FIXTURES, release.name))
+        .filter((f) => f.endsWith('.json'))
+        .map((f) => ({
+          name: `${release.name}/${f}`,
+          history: JSON.parse(fs.readFileSync(path.join(FIXTURES, release.name, f), 'utf8')) as unknown,
+        })),
+    );
+}
+
+beforeAll(() => {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // installed already
+  }
+});
+
+const all = fixtures();
+
+test('there are recorded histories to replay', () => {
+  expect(all.length).toBeGreaterThanOrEqual(5);
+});
+
+test.each(all.map((f) => [f.name, f.history] as const))('%s replays against the current workflow code', async (_name, history) => {
+  const codePath = process.env.SOJOURN_WORKFLOW_BUNDLE;
+  await Worker.runReplayHistory(codePath ? { workflowBundle: { codePath } } : { workflowsPath: WORKFLOWS_PATH }, history);
+});
+
+test('a bundle whose send step changes its command order without patched() fails the replay', async () => {
+  const send = all.find((f) => f.name.includes('send-track-and-identify'));
+  expect(send).toBeDefined();
+  const realSendStep = path.join(path.dirname(WORKFLOWS_PATH), 'steps', 'send.ts');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: WORKFLOWS_PATH,
+    logger: new DefaultLogger('ERROR'),
+    webpackConfigHook: (config) => {
+      config.resolve = config.resolve ?? {};
+      config.resolve.alias = { ...(config.resolve.alias as Record<string, string>), [realSendStep]: path.join(__dirname, 'altered-send-step.ts') };
+      return config;
+    },
+  });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sojourn-altered-')), 'workflows.js');
+  fs.writeFileSync(file, code);
+  await expect(Worker.runReplayHistory({ workflowBundle: { codePath: file } }, send?.history)).rejects.toBeInstanceOf(DeterminismViolationError);
+});
