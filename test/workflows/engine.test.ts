@@ -1,3 +1,6 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { findOrInstallTemporalCli } from '../../scripts/temporal-cli';
 import type { RunState } from '../../workflows/types';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
@@ -231,4 +234,34 @@ test('pause stops new entries while runs continue; archive ends the runs', async
   }
   expect(archived.body.status).toBe('archived');
   expect(await result(`journey:${long}:u_arch`)).toMatchObject({ status: 'exited', exitReason: 'journey archived' });
+});
+
+test('operators find the users waiting at a step with a search-attribute query', async () => {
+  const journeyId = await publish({
+    name: 'Waiting Room',
+    entry: { type: 'api' },
+    start: 'wait',
+    steps: [
+      { id: 'wait', type: 'delay', duration: '182d', next: 'end' },
+      { id: 'end', type: 'exit' },
+    ],
+  });
+  await sojourn.call('POST', `/v1/journeys/${journeyId}/entries`, { users: [{ userId: 'w_1' }, { userId: 'w_2' }] });
+  const cli = await findOrInstallTemporalCli(path.resolve('.data'));
+  const query = `JourneyId="${journeyId}" AND StepId="wait"`;
+  let listed = '';
+  for (let i = 0; i < 100 && !(listed.includes(':w_1') && listed.includes(':w_2')); i++) {
+    await sleep(100);
+    listed = execFileSync(cli, ['workflow', 'list', '--address', process.env.TEMPORAL_ADDRESS as string, '--query', query], { encoding: 'utf8' });
+  }
+  expect(listed).toContain(`journey:${journeyId}:w_1`);
+  expect(listed).toContain(`journey:${journeyId}:w_2`);
+  const elsewhere = execFileSync(cli, ['workflow', 'list', '--address', process.env.TEMPORAL_ADDRESS as string, '--query', `JourneyId="${journeyId}" AND StepId="end"`], { encoding: 'utf8' });
+  expect(elsewhere).not.toContain(journeyId);
+  // Leave nothing running behind the test.
+  for (let i = 0; i < 50; i++) {
+    const archived = await sojourn.call('POST', `/v1/journeys/${journeyId}/archive`);
+    if (archived.body.runsEnded >= 2) break;
+    await sleep(100);
+  }
 });
