@@ -30,6 +30,7 @@ export function makeLoadJourneyPlan(deps: ActivityDeps) {
       timeScale: deps.config.timeScale,
       maxHistoryEvents: deps.config.maxHistoryEvents,
       retry: {
+        attemptTimeoutMs: deps.config.deliveryAttemptTimeoutMs,
         initialBackoffMs: deps.config.deliveryInitialBackoffMs,
         maxBackoffMs: deps.config.deliveryMaxBackoffMs,
         windowMs: deps.config.deliveryRetryWindowMs,

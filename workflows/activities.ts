@@ -16,7 +16,7 @@ export const { loadJourneyPlan, enrichTraits, resolveIdentifiers, getTraits } = 
  */
 export function deliveryActivities(retry: RetrySettings): Pick<Activities, 'deliverEvent'> {
   return proxyActivities<Activities>({
-    startToCloseTimeout: '2m',
+    startToCloseTimeout: retry.attemptTimeoutMs,
     scheduleToCloseTimeout: retry.windowMs,
     retry: {
       initialInterval: retry.initialBackoffMs,

@@ -23,6 +23,8 @@ export interface RunResume {
 }
 
 export interface RetrySettings {
+  /** How long one delivery attempt may take before Temporal retries it elsewhere (a dead worker's attempt). */
+  attemptTimeoutMs: number;
   initialBackoffMs: number;
   maxBackoffMs: number;
   windowMs: number;
