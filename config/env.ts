@@ -39,6 +39,8 @@ export interface SojournConfig {
   taskQueue: string;
   /** Delivery retry window (SPEC §5: 4 hours by default). */
   deliveryRetryWindowMs: number;
+  /** One delivery attempt's time limit; a crashed worker's attempts are retried after it. */
+  deliveryAttemptTimeoutMs: number;
   /** First retry delay; doubles with jitter up to `deliveryMaxBackoffMs`. */
   deliveryInitialBackoffMs: number;
   deliveryMaxBackoffMs: number;
@@ -107,6 +109,7 @@ export function loadConfig(env: Env = process.env): SojournConfig {
     allowedNetworks: listFrom(allowed),
     taskQueue: nonEmpty(env.SOJOURN_TASK_QUEUE) ?? 'sojourn',
     deliveryRetryWindowMs: numberFrom(env, 'SOJOURN_DELIVERY_RETRY_WINDOW_MS', 4 * 60 * 60 * 1000),
+    deliveryAttemptTimeoutMs: numberFrom(env, 'SOJOURN_DELIVERY_ATTEMPT_TIMEOUT_MS', 60 * 1000),
     deliveryInitialBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_INITIAL_BACKOFF_MS', 1000),
     deliveryMaxBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_MAX_BACKOFF_MS', 10 * 60 * 1000),
     listBatchSize: numberFrom(env, 'SOJOURN_LIST_BATCH_SIZE', 1000),
