@@ -11,6 +11,8 @@ export interface Received {
 
 export interface Reply {
   status: number;
+  /** Answer after this long: keeps requests in flight (crash tests). */
+  delayMs?: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -59,8 +61,12 @@ export async function startReceiver(): Promise<Receiver> {
       const n = (counts.get(request.path) ?? 0) + 1;
       counts.set(request.path, n);
       const reply = receiver.reply(request, n);
-      res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
-      res.end(JSON.stringify(reply.body ?? {}));
+      const answer = () => {
+        res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
+        res.end(JSON.stringify(reply.body ?? {}));
+      };
+      if (reply.delayMs) setTimeout(answer, reply.delayMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
