@@ -1,14 +1,20 @@
 import { findProfile } from '../db/profiles';
+import { definedTraitValues } from '../db/trait-values';
 import { selectIdentifiers, type IdSyncRule } from '../journeys/id-sync';
 import type { ActivityDeps } from './deps';
 
-/** Trait Enrichment: destination field → the profile's trait value; absent traits are left out, never null. */
+/**
+ * Trait Enrichment: destination field → the trait's value. A mapped name is a defined trait's key
+ * (computed, SQL or predictive; db/trait-values.ts) or else a custom trait of the profile; absent
+ * traits are left out, never null.
+ */
 export function makeEnrichTraits(deps: ActivityDeps) {
   return async function enrichTraits(input: { userId: string; mapping: Record<string, string> }): Promise<Record<string, unknown>> {
     const profile = await findProfile(deps.db, input.userId);
+    const defined = await definedTraitValues(deps.db, input.userId, Object.values(input.mapping));
     const enriched: Record<string, unknown> = {};
     for (const [field, trait] of Object.entries(input.mapping)) {
-      const value = profile?.traits[trait];
+      const value = defined.defined.has(trait) ? defined.values.get(trait) : profile?.traits[trait];
       if (value !== undefined && value !== null) enriched[field] = value;
     }
     return enriched;
