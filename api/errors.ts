@@ -45,6 +45,8 @@ interface BodyParserError {
 
 export function errorHandler(log: (message: string, error: unknown) => void): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
+    // Already answered (e.g. by the request timeout) while the handler went on: nothing left to send.
+    if (res.headersSent) return;
     let apiError: ApiError;
     const parserError = error as BodyParserError;
     if (error instanceof ApiError) apiError = error;
@@ -53,6 +55,9 @@ export function errorHandler(log: (message: string, error: unknown) => void): Er
     else if (parserError?.type === 'entity.too.large') apiError = new ApiError(413, 'payload_too_large', 'request body is too large');
     else if (parserError?.type && parserError.status && parserError.status < 500) {
       apiError = new ApiError(parserError.status, 'bad_request', parserError.message ?? 'bad request');
+    } else if (error instanceof URIError && parserError.status === 400) {
+      // The router could not percent-decode a path parameter (e.g. "/v1/journeys/%E0%A4%A"): the client's mistake.
+      apiError = new ApiError(400, 'bad_request', 'the request path is not valid percent-encoding');
     } else {
       log(`unhandled error on ${req.method} ${req.path}`, error);
       apiError = new ApiError(500, 'internal', 'internal error');

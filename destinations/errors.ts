@@ -35,6 +35,8 @@ interface ErrorLike {
   code?: string;
   status?: number;
   response?: { status?: number; headers?: { get(name: string): string | null } };
+  /** Set by destinations/request-gate.ts when the shared request schedule is full. */
+  retryAfterMs?: number;
   cause?: { code?: string; message?: string };
 }
 
@@ -55,6 +57,9 @@ export function classifyError(error: unknown): FailureVerdict {
       message,
     };
   }
+  if (name === 'RateLimitedError') {
+    return { retryable: true, code: 'RATE_LIMITED', message, ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
+  }
   if (name === 'AggregateAjvError' || name === 'ValidationError' || name === 'PayloadValidationError') {
     return { retryable: false, httpStatus: 400, code: 'PAYLOAD_VALIDATION_FAILED', message };
   }
@@ -62,6 +67,8 @@ export function classifyError(error: unknown): FailureVerdict {
     return { retryable: true, httpStatus, code: err.code ?? 'RETRYABLE', message };
   }
   const causeCode = err.cause?.code ?? err.code;
+  // The SSRF guard (security/egress) refused the address: retrying cannot help, and must not hammer it.
+  if (causeCode === 'EGRESS_REFUSED') return { retryable: false, code: 'EGRESS_REFUSED', message };
   if ((name === 'TypeError' && message === 'fetch failed') || (causeCode && NETWORK_CODES.has(causeCode))) {
     return { retryable: true, code: causeCode ?? 'NETWORK_ERROR', message: err.cause?.message ?? message };
   }

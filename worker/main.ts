@@ -10,8 +10,8 @@ import { startWorker } from './run';
 
 /** Variables this process cannot start without (test/unit/docker-compose.test.ts checks the compose file sets them). */
 const REQUIRED_ENV = ['TEMPORAL_ADDRESS', 'DATABASE_URL'] as const;
-/** Without it each replica would invent its own key for destination secrets and read nobody else's. */
-const REQUIRED_ENV_IN_PRODUCTION = ['SOJOURN_SECRET_KEY'] as const;
+/** Without them each replica would invent its own keys (destination secrets, payload codec) and read nobody else's data. */
+const REQUIRED_ENV_IN_PRODUCTION = ['SOJOURN_SECRET_KEY', 'SOJOURN_CODEC_KEY'] as const;
 
 class MissingEnvError extends Error {}
 

@@ -4,7 +4,7 @@ import { listDeliveries } from '../../db/deliveries';
 import type { ApiDeps } from '../deps';
 import { parseWith } from '../errors';
 
-const DeliveriesQuery = z
+export const DeliveriesQuery = z
   .object({
     journeyId: z.string().min(1).max(100).optional(),
     stepId: z.string().min(1).max(100).optional(),

@@ -5,10 +5,12 @@ import { z } from 'zod';
 import { findDestination, insertDestination, type DestinationRow } from '../../db/destinations';
 import { isListDefinition, loadDefinition, type LoadedDefinition } from '../../destinations/definitions';
 import { publicSettings, sealSettings } from '../../destinations/instances';
+import { effectiveRateLimit } from '../../destinations/rate-limits';
 import { effectiveSubscriptions } from '../../destinations/subscriptions';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound, parseWith } from '../errors';
 import { newId } from '../ids';
+import { assertSafeUrls } from '../url-guard';
 
 const SubscriptionSchema = z.object({
   name: z.string().max(200).optional(),
@@ -22,6 +24,8 @@ export const CreateDestinationSchema = z.object({
   destination: z.string().min(1).max(100),
   settings: z.record(z.string(), z.unknown()).default({}),
   subscriptions: z.array(SubscriptionSchema).min(1).max(50).optional(),
+  /** Requests per second across all workers; omitted: the vendor's default; 0: unlimited (SPEC §5). */
+  rateLimit: z.number().min(0).max(100_000).optional(),
 });
 
 function checkSubscriptions(definition: LoadedDefinition, subscriptions: z.infer<typeof SubscriptionSchema>[]): void {
@@ -45,7 +49,7 @@ function checkSettings(definition: LoadedDefinition, settings: Record<string, un
   }
 }
 
-export function presentDestination(row: DestinationRow) {
+export function presentDestination(row: DestinationRow, defaultRateLimit: number) {
   const definition = loadDefinition(row.slug);
   return {
     id: row.id,
@@ -54,6 +58,7 @@ export function presentDestination(row: DestinationRow) {
     kind: definition && isListDefinition(definition) ? 'list' : 'event',
     settings: publicSettings(row, definition),
     subscriptions: row.subscriptions,
+    rateLimit: effectiveRateLimit(row.slug, row.rateLimit, defaultRateLimit),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -68,6 +73,7 @@ export function destinationsRouter(deps: ApiDeps): Router {
       throw new ApiError(400, 'unknown_destination', `"${body.destination}" is not in the catalog (GET /v1/catalog lists the slugs)`);
     }
     checkSettings(definition, body.settings);
+    await assertSafeUrls({ settings: body.settings, subscriptions: body.subscriptions ?? [] }, deps.config.allowedNetworks);
     if (body.subscriptions) checkSubscriptions(definition, body.subscriptions);
     else if (effectiveSubscriptions(definition, null).length === 0) {
       throw new ApiError(400, 'subscriptions_required', `${definition.name} has no presets: give "subscriptions" (e.g. [{"subscribe": "type = \\"track\\" or type = \\"identify\\"", "partnerAction": "${Object.keys(definition.actions)[0] ?? 'send'}", "mapping": {...}}])`);
@@ -80,13 +86,14 @@ export function destinationsRouter(deps: ApiDeps): Router {
       ...sealed,
       // Validated JSON from the request: the runtime's own subscription shape.
       subscriptions: (body.subscriptions ?? null) as Subscription[] | null,
+      rateLimit: body.rateLimit ?? null,
     });
-    res.status(201).json(presentDestination(row));
+    res.status(201).json(presentDestination(row, deps.config.defaultRateLimit));
   });
   router.get('/destinations/:id', async (req, res) => {
     const row = await findDestination(deps.db, req.params.id);
     if (!row) throw notFound('destination', req.params.id);
-    res.json(presentDestination(row));
+    res.json(presentDestination(row, deps.config.defaultRateLimit));
   });
   return router;
 }

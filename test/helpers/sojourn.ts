@@ -4,6 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { loadConfig, type SojournConfig } from '../../config/env';
+import { payloadCodecFor } from '../../security/codec-keys';
 import { startWorker, type RunningWorker } from '../../worker/run';
 
 export interface ApiResponse<T = unknown> {
@@ -16,7 +17,7 @@ export interface TestSojourn {
   config: SojournConfig & { temporalAddress: string; databaseUrl: string; apiKey: string; writeKey: string };
   temporal: Client;
   db: Pool;
-  worker: RunningWorker;
+  worker: Pick<RunningWorker, 'stop'>;
   /** A management call with the API key (unless `auth: false`); `raw` sends a body as is. */
   call<T = any>(method: string, path: string, body?: unknown, opts?: { auth?: boolean; raw?: string }): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
   /** A Tracking API call (`identify`, `track`, `batch`) with the write key as Basic user name. */
@@ -41,10 +42,14 @@ function quietWorkerLogs(): void {
   }
 }
 
-export async function startSojourn(overrides: Partial<SojournConfig> = {}): Promise<TestSojourn> {
+export async function startSojourn(
+  overrides: Partial<SojournConfig> = {},
+  options: { worker?: boolean } = {},
+): Promise<TestSojourn> {
   const base = loadConfig(process.env);
-  const temporalAddress = process.env.TEMPORAL_ADDRESS;
-  const databaseUrl = process.env.DATABASE_URL;
+  // A test may bring its own servers (fault tests restart them); else the global setup's.
+  const temporalAddress = overrides.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
+  const databaseUrl = overrides.databaseUrl ?? process.env.DATABASE_URL;
   if (!temporalAddress || !databaseUrl) throw new Error('TEMPORAL_ADDRESS / DATABASE_URL unset: run through jest global setup');
   const config = {
     ...base,
@@ -59,11 +64,14 @@ export async function startSojourn(overrides: Partial<SojournConfig> = {}): Prom
     writeKey: base.writeKey ?? 'test-write-key',
   };
   quietWorkerLogs();
-  const worker = await startWorker(config);
+  // Without a worker here, a test runs its own (e.g. in a child process it can kill).
+  const worker = options.worker === false ? { stop: async () => undefined } : await startWorker(config);
   const api: RunningApi = await startApiServer(config);
   const connection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  // The same codec as the API and worker, so tests read results and histories decoded.
+  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: { payloadCodecs: [payloadCodecFor(config)] } });
   const db = new Pool({ connectionString: databaseUrl, max: 2 });
+  db.on('error', () => undefined); // idle clients lose their connection when a fault test restarts PostgreSQL
   return {
     url: api.url,
     config,

@@ -15,8 +15,8 @@ const SERVICES = ['postgres', 'temporal', 'temporal-ui', 'sojourn-worker', 'sojo
 const APP_SERVICES = ['sojourn-worker', 'sojourn-api'] as const;
 /** Variables the app reads that have no usable default in production, per service (the baseline). */
 const SECRETS_BY_SERVICE: Record<(typeof APP_SERVICES)[number], string[]> = {
-  'sojourn-worker': ['SOJOURN_SECRET_KEY'],
-  'sojourn-api': ['SOJOURN_API_KEY', 'SOJOURN_WRITE_KEY', 'SOJOURN_SECRET_KEY'],
+  'sojourn-worker': ['SOJOURN_SECRET_KEY', 'SOJOURN_CODEC_KEY'],
+  'sojourn-api': ['SOJOURN_API_KEY', 'SOJOURN_WRITE_KEY', 'SOJOURN_SECRET_KEY', 'SOJOURN_CODEC_KEY', 'SOJOURN_CODEC_TOKEN'],
 };
 const ENTRY_FILES: Record<(typeof APP_SERVICES)[number], string> = {
   'sojourn-worker': 'worker/main.ts',
@@ -232,7 +232,12 @@ function checkTemporalUi(doc: ComposeDoc): string[] {
     // The browser calls it, so it must be the API's published address, not a container name.
     const url = new URL(codec);
     const published = portsOf(api).map(([p]) => p);
-    if (url.pathname !== '/codec') problems.push(`codec endpoint ${codec} is not the API's /codec`);
+    // `/codec`, or `/codec/t/<token>` with the API's codec token (the UI cannot send an API key).
+    const token = /^\/codec\/t\/([^/]+)$/.exec(url.pathname)?.[1];
+    if (url.pathname !== '/codec' && token === undefined)
+      problems.push(`codec endpoint ${codec} is not the API's /codec`);
+    if (token !== undefined && token !== envOf(api).SOJOURN_CODEC_TOKEN)
+      problems.push(`codec endpoint token is not the API's SOJOURN_CODEC_TOKEN`);
     if (!['localhost', '127.0.0.1'].includes(url.hostname))
       problems.push(`codec endpoint host ${url.hostname} is not what a browser on this machine reaches`);
     if (!published.includes(url.port || '80'))
@@ -522,6 +527,11 @@ describe('docker-compose.yml', () => {
         mutated((c) => setEnv(c, 'temporal-ui', 'TEMPORAL_CODEC_ENDPOINT', 'http://sojourn-api:3000/codec')),
       ),
     ).not.toEqual([]);
+    expect(
+      checkTemporalUi(
+        mutated((c) => setEnv(c, 'temporal-ui', 'TEMPORAL_CODEC_ENDPOINT', 'http://localhost:3000/codec/t/wrong')),
+      ),
+    ).toContain("codec endpoint token is not the API's SOJOURN_CODEC_TOKEN");
   });
 
   test('worker and API reach Temporal and their own PostgreSQL database; the API publishes 3000', () => {
@@ -587,7 +597,7 @@ describe('docker-compose.yml', () => {
   test('Compose refuses to start without the secrets', () => {
     const errors: string[] = [];
     interpolate(parseRaw(rawText), {}, errors);
-    for (const name of ['POSTGRES_PASSWORD', 'SOJOURN_SECRET_KEY', 'SOJOURN_API_KEY', 'SOJOURN_WRITE_KEY']) {
+    for (const name of ['POSTGRES_PASSWORD', 'SOJOURN_SECRET_KEY', 'SOJOURN_CODEC_KEY', 'SOJOURN_CODEC_TOKEN', 'SOJOURN_API_KEY', 'SOJOURN_WRITE_KEY']) {
       expect(errors.some((e) => e.includes(`required variable ${name} `))).toBe(true);
     }
     // and the stricter-than-Compose rule catches a shell variable left unescaped
