@@ -17,3 +17,26 @@ export function exited(child: ChildProcess): Promise<void> {
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));
 }
+
+/** PostgreSQL in a child process (see pg-process.ts); resolves once it accepts connections. */
+export async function spawnPostgres(dataDir: string, port: number): Promise<{ databaseUrl: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'pg-process.ts'), dataDir, String(port)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const databaseUrl = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ready (\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`PostgreSQL process exited with ${code}`)));
+  });
+  return {
+    databaseUrl,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited(child);
+    },
+  };
+}
