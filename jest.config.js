@@ -7,7 +7,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // .data holds the Temporal CLI and database files: nothing for Jest's file crawler there.
   modulePathIgnorePatterns: ['<rootDir>/.data/'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.data/'],
+  // Fault tests (killed workers, restarted servers, a 30 s outage) take minutes: `npm run test:faults`.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/.data/', ...(process.env.SOJOURN_TEST_FAULTS ? [] : ['<rootDir>/test/faults/'])],
   testTimeout: 120000,
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
