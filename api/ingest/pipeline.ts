@@ -69,19 +69,24 @@ export function normalizeCall(
  * times), then lets journeys react. Journey reactions run even for a repeated messageId, because
  * the first attempt may have crashed before them; they are idempotent by messageId.
  */
+/** The row an ingested call is stored as (and what computed traits aggregate). */
+export function toStoredEvent(call: IngestedCall): StoredEvent {
+  return {
+    messageId: call.messageId,
+    userId: call.profileId,
+    type: call.type,
+    event: call.event ?? null,
+    properties: call.properties,
+    traits: call.traits,
+    context: call.context,
+    timestamp: call.timestamp,
+  };
+}
+
 export async function ingest(deps: ApiDeps, call: IngestedCall): Promise<IngestResult> {
   const result = await inTransaction(deps.db, async (tx): Promise<IngestResult> => {
     const traitsBefore = await traitsOf(tx, call.profileId);
-    const fresh = await insertEvent(tx, {
-      messageId: call.messageId,
-      userId: call.profileId,
-      type: call.type,
-      event: call.event ?? null,
-      properties: call.properties,
-      traits: call.traits,
-      context: call.context,
-      timestamp: call.timestamp,
-    });
+    const fresh = await insertEvent(tx, toStoredEvent(call));
     if (!fresh) return { call, fresh, traitsBefore, traitsAfter: traitsBefore };
     const traits = call.type === 'identify' ? call.traits : {};
     await upsertProfiles(tx, [{ userId: call.profileId, traits }], false);

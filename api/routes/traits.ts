@@ -7,7 +7,7 @@ import { TraitDefinitionSchema, type PredictiveTrait, type SqlTrait } from '../.
 import { checkSqlTrait, SqlTraitRejection } from '../../traits/sql-check';
 import type { ApiDeps } from '../deps';
 import { ApiError, notFound, parseWith } from '../errors';
-import { onIngest } from '../ingest/pipeline';
+import { onIngest, toStoredEvent } from '../ingest/pipeline';
 import { createRefitSchedule, refitScheduleId, runRefit, startRefit } from '../trait-schedule';
 
 /** `POST /v1/traits` body: one of the three definitions (traits/definitions.ts). */
@@ -42,16 +42,7 @@ export const TraitBody = z.object({
 
 // Computed traits follow every fresh ingested call (registered once per process, whatever the app count).
 onIngest(async (deps, { call }) => {
-  await applyToComputedTraits(deps.db, {
-    messageId: call.messageId,
-    userId: call.profileId,
-    type: call.type,
-    event: call.event ?? null,
-    properties: call.properties,
-    traits: call.traits,
-    context: call.context,
-    timestamp: call.timestamp,
-  });
+  await applyToComputedTraits(deps.db, toStoredEvent(call));
 });
 
 export function presentTrait(row: TraitRow) {
