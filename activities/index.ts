@@ -2,6 +2,7 @@ import { makeDeliverEvent } from './deliver-event';
 import type { ActivityDeps } from './deps';
 import { makeLoadJourneyPlan } from './load-journey-plan';
 import { makeEnrichTraits, makeGetTraits, makeResolveIdentifiers } from './profile-reads';
+import { makeFitPredictiveTrait } from './refit-trait';
 
 /** Every activity the worker registers, bound to the process's shared dependencies. */
 export function createActivities(deps: ActivityDeps) {
@@ -11,6 +12,7 @@ export function createActivities(deps: ActivityDeps) {
     resolveIdentifiers: makeResolveIdentifiers(deps),
     getTraits: makeGetTraits(deps),
     deliverEvent: makeDeliverEvent(deps),
+    fitPredictiveTrait: makeFitPredictiveTrait(deps),
   };
 }
 
