@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { SojournConfig } from '../config/env';
 import type { Db } from '../db/pool';
 import type { DestinationInstance } from '../destinations/run-event';
@@ -8,5 +9,7 @@ export interface ActivityDeps {
   db: Db;
   secretBox: SecretBox;
   config: SojournConfig;
+  /** For activities that signal or start workflows (list additions). */
+  temporal: Client;
   loadInstance(id: string): Promise<DestinationInstance | undefined>;
 }
