@@ -27,7 +27,7 @@ function checkEnv(entry: ServiceEntry, env: NodeJS.ProcessEnv): void {
 
 async function run(entry: ServiceEntry): Promise<void> {
   checkEnv(entry, process.env);
-  let service: { stop(): Promise<void> } | undefined; // set once started
+  const started: { service?: { stop(): Promise<void> } } = {}; // set once started
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -35,6 +35,7 @@ async function run(entry: ServiceEntry): Promise<void> {
       process.exit(1);
     }
     stopping = true;
+    const { service } = started;
     if (service === undefined) process.exit(0); // still starting: nothing to drain
     console.log(`${signal}: stopping the ${entry.name} ...`);
     service.stop().then(
@@ -50,7 +51,7 @@ async function run(entry: ServiceEntry): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL as string; // checked above
   const applied = await migrate(databaseUrl);
   if (applied.length > 0) console.log(`applied migrations: ${applied.join(', ')}`);
-  service = await entry.start(databaseUrl);
+  started.service = await entry.start(databaseUrl);
 }
 
 export function runService(entry: ServiceEntry): void {
