@@ -1,5 +1,7 @@
 import { makeDeliverEvent } from './deliver-event';
 import type { ActivityDeps } from './deps';
+import { makeEnqueueListMembers } from './enqueue-list-members';
+import { makeFlushListBatch } from './flush-list-batch';
 import { makeLoadJourneyPlan } from './load-journey-plan';
 import { makeEnrichTraits, makeGetTraits, makeResolveIdentifiers } from './profile-reads';
 import { makeFitPredictiveTrait } from './refit-trait';
@@ -12,6 +14,8 @@ export function createActivities(deps: ActivityDeps) {
     resolveIdentifiers: makeResolveIdentifiers(deps),
     getTraits: makeGetTraits(deps),
     deliverEvent: makeDeliverEvent(deps),
+    enqueueListMembers: makeEnqueueListMembers(deps),
+    flushListBatch: makeFlushListBatch(deps),
     fitPredictiveTrait: makeFitPredictiveTrait(deps),
   };
 }

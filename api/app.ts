@@ -16,6 +16,7 @@ import { journeysRouter } from './routes/journeys';
 import { keysRouter } from './routes/keys';
 import { profilesRouter } from './routes/profiles';
 import { runsRouter } from './routes/runs';
+import { testEventRouter } from './routes/test-event';
 import { traitsRouter } from './routes/traits';
 
 export const MAX_BODY = MAX_MANAGEMENT_BODY;
@@ -44,6 +45,7 @@ export function createApp(deps: ApiDeps, log: (message: string, error: unknown) 
   management.use(requireApiKey(deps.apiKey));
   management.use(catalogRouter());
   management.use(destinationsRouter(deps));
+  management.use(testEventRouter(deps));
   management.use(journeysRouter(deps));
   management.use(runsRouter(deps));
   management.use(deliveriesRouter(deps));

@@ -12,7 +12,11 @@ export interface ListRow {
 const COLUMNS = `destination_id AS "destinationId", audience_key AS "audienceKey", external_id AS "externalId",
   journey_id AS "journeyId", step_id AS "stepId"`;
 
-export async function findList(db: Queryable, destinationId: string, audienceKey: string): Promise<ListRow | undefined> {
+export async function findList(
+  db: Queryable,
+  destinationId: string,
+  audienceKey: string,
+): Promise<ListRow | undefined> {
   const result = await db.query<ListRow>(
     `SELECT ${COLUMNS} FROM destination_lists WHERE destination_id = $1 AND audience_key = $2`,
     [destinationId, audienceKey],

@@ -86,6 +86,9 @@ export function buildEngageEvent(input: EngageEventInput): SegmentEvent {
     userId: input.userId,
     messageId: input.messageId,
     timestamp: input.timestamp,
+    // Segment's events always carry receivedAt, and presets map it (Braze's trackEvent `time`); the
+    // entry time keeps the payload identical across retries.
+    receivedAt: input.timestamp,
     context: { personas },
   };
   if (input.call === 'track') {

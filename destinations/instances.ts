@@ -3,7 +3,9 @@ import { findDestination, type DestinationRow } from '../db/destinations';
 import type { Queryable } from '../db/queryable';
 import type { SecretBox } from '../security/secret-box';
 import { loadDefinition, secretSettingKeys, type LoadedDefinition } from './definitions';
+import { effectiveRateLimit } from './rate-limits';
 import { REDACTED } from './redact';
+import { rateGate } from './request-gate';
 import type { DestinationInstance } from './run-event';
 
 /** Splits settings into what may be stored in clear and the secret part, sealed. */
@@ -44,17 +46,28 @@ export function toInstance(row: DestinationRow, box: SecretBox): DestinationInst
   };
 }
 
+/** The instance with its rate limit attached: every request it makes first reserves a shared slot. */
+export function toGatedInstance(row: DestinationRow, box: SecretBox, db: Queryable, defaultRateLimit: number): DestinationInstance {
+  const limit = effectiveRateLimit(row.slug, row.rateLimit, defaultRateLimit);
+  const gate = rateGate(db, row.id, limit.requestsPerSecond);
+  return { ...toInstance(row, box), ...(gate ? { gate } : {}) };
+}
+
 const CACHE_MS = 5_000;
 
 /** Workers look an instance up per delivery; a short cache spares PostgreSQL without hiding edits for long. */
-export function instanceLoader(db: Queryable, box: SecretBox): (id: string) => Promise<DestinationInstance | undefined> {
+export function instanceLoader(
+  db: Queryable,
+  box: SecretBox,
+  defaultRateLimit = 0,
+): (id: string) => Promise<DestinationInstance | undefined> {
   const cache = new Map<string, { at: number; instance: DestinationInstance }>();
   return async (id) => {
     const hit = cache.get(id);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.instance;
     const row = await findDestination(db, id);
     if (!row) return undefined;
-    const instance = toInstance(row, box);
+    const instance = toGatedInstance(row, box, db, defaultRateLimit);
     cache.set(id, { at: Date.now(), instance });
     return instance;
   };

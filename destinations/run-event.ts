@@ -2,6 +2,7 @@ import { Destination, type DecoratedResponse, type SegmentEvent, type Subscripti
 import type { LoadedDefinition } from './definitions';
 import { classifyError, type FailureVerdict } from './errors';
 import { redact } from './redact';
+import { withGate, type RequestGate } from './request-gate';
 import { effectiveSubscriptions, subscriptionMatches } from './subscriptions';
 
 export interface DestinationInstance {
@@ -11,6 +12,8 @@ export interface DestinationInstance {
   /** Decrypted settings: only ever held in memory. */
   settings: Record<string, unknown>;
   subscriptions: Subscription[] | null;
+  /** The instance's rate limit, awaited before each request (absent: unlimited). */
+  gate?: RequestGate;
 }
 
 export interface RecordedExchange {
@@ -43,7 +46,7 @@ function bodyOf(response: DecoratedResponse): unknown {
   return data !== undefined ? data : (response as { content?: string }).content;
 }
 
-function exchangeOf(response: DecoratedResponse): RecordedExchange {
+export function exchangeOf(response: DecoratedResponse): RecordedExchange {
   const options = response.options as { json?: unknown; body?: unknown; method?: string } | undefined;
   return {
     request: {
@@ -75,7 +78,7 @@ export async function runEvent(
       outcomes.push({ ...base, status: 'skipped', lifecycle: ['Already delivered'], exchanges: [], latencyMs: 0 });
       continue;
     }
-    const destination = new Destination(instance.definition);
+    const destination = new Destination(withGate(instance.definition, instance.gate));
     const started = performance.now();
     let lifecycle: string[] = [];
     let failure: FailureVerdict | undefined;

@@ -1,3 +1,4 @@
 // Everything the worker's workflow bundle exports.
 export { journeyWorkflow } from './journey';
+export { ListBatcherWorkflow } from './list-batcher';
 export { refitPredictiveTrait } from './refit-trait';

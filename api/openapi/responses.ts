@@ -24,6 +24,9 @@ export const DestinationBody = z.object({
   kind: z.enum(['event', 'list']),
   settings: z.record(z.string(), z.unknown()).describe('secret settings read "[redacted]"'),
   subscriptions: z.array(z.record(z.string(), z.unknown())).nullable(),
+  rateLimit: z
+    .object({ requestsPerSecond: z.number(), source: z.enum(['instance', 'vendor', 'default']) })
+    .describe('requests per second across all workers; 0: unlimited'),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });
@@ -95,12 +98,20 @@ export const TestEventBody = z.object({
   results: z.array(
     z.object({
       action: z.string(),
-      status: z.string(),
-      response: z.unknown(),
+      status: z.number().int().nullable().describe('the HTTP status the destination answered (null: no answer)'),
+      outcome: z.enum(['delivered', 'failed', 'skipped']),
+      response: z.unknown().describe('the full last response: status, headers, body'),
+      request: z.unknown().describe('the last request as sent, secrets redacted'),
       lifecycle: z.array(z.string()),
+      latencyMs: z.number(),
+      exchanges: z.array(z.unknown()).describe('every request and response of this action'),
+      error: z
+        .object({ code: z.string(), message: z.string(), retryable: z.boolean(), httpStatus: z.number().int().optional() })
+        .optional(),
     }),
   ),
   ok: z.boolean(),
+  error: z.string().optional().describe('set when no subscription takes this event type'),
 });
 
 export const AcceptedBody = z.object({ success: z.literal(true) });

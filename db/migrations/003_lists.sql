@@ -24,3 +24,26 @@ CREATE TABLE destination_rate_slots (
 
 -- GET /v1/deliveries?destinationId= (list batches add many rows per destination).
 CREATE INDEX deliveries_by_destination ON deliveries (destination_id, created_at);
+
+-- Members waiting for, or past, their list batch. The enqueue activity inserts them (once: the
+-- message id is deterministic per run, step, destination and identifier value) and tells the list's
+-- ListBatcherWorkflow how many arrived; the batcher's flush activity claims them in batches. Keeping
+-- them here rather than in signals keeps the batcher's history small whatever the burst.
+CREATE TABLE list_members (
+  message_id       text PRIMARY KEY,
+  destination_id   text NOT NULL,
+  external_id      text NOT NULL,
+  member           jsonb NOT NULL,
+  -- pending: waiting (new, or a refused member due again at due_at); sending: claimed by batch_id
+  status           text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'delivered', 'failed')),
+  attempt          int NOT NULL DEFAULT 0,
+  -- set on members refused together: they are resent together, and only them
+  retry_group      text,
+  batch_id         text,
+  due_at           timestamptz NOT NULL DEFAULT now(),
+  first_attempt_at timestamptz,
+  enqueued_at      timestamptz NOT NULL DEFAULT now(),
+  updated_at       timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX list_members_waiting ON list_members (destination_id, external_id, enqueued_at) WHERE status = 'pending';
+CREATE INDEX list_members_by_batch ON list_members (batch_id) WHERE status = 'sending';

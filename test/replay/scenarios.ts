@@ -124,4 +124,43 @@ export const scenarios: Scenario[] = [
       return settle(sojourn, [workflowId]);
     },
   },
+  {
+    // A list destination: the runs' send step enqueues members (local activity) and the list's
+    // ListBatcherWorkflow sends them in batches, resending the one member the server refused.
+    name: 'list-destination-batch',
+    async run(sojourn, receiver) {
+      let refused = false;
+      receiver.reply = (req) => {
+        if (req.path === '/replay-list/audiences') return { status: 200, body: { externalId: 'aud_replay' } };
+        if (req.path === '/replay-list/members' && !refused) {
+          refused = true;
+          const sent = req.body as unknown[];
+          return { status: 207, body: { results: sent.map((_, i) => ({ status: i === 0 ? 503 : 200 })) } };
+        }
+        return { status: 200 };
+      };
+      const res = await sojourn.call('POST', '/v1/destinations', {
+        name: 'replay list',
+        destination: 'webhook-audiences',
+        settings: { createAudienceUrl: `${receiver.url}/replay-list/audiences` },
+        subscriptions: [{ subscribe: 'type = "track"', partnerAction: 'send', mapping: { url: `${receiver.url}/replay-list/members`, method: 'POST', data: { '@path': '$.' } } }],
+      });
+      const destinationId = res.body.id as string;
+      const journeyId = await publish(sojourn, {
+        name: 'Replay List',
+        entry: { type: 'api' },
+        start: 'send',
+        steps: [
+          { id: 'send', type: 'send', name: 'Listed', destinations: [{ destinationId }], next: 'end' },
+          { id: 'end', type: 'exit' },
+        ],
+      });
+      const users = ['replay_list_1', 'replay_list_2', 'replay_list_3'];
+      await sojourn.call('POST', `/v1/journeys/${journeyId}/entries`, { users: users.map((userId) => ({ userId })) });
+      const runs = await settle(sojourn, users.map((u) => `journey:${journeyId}:${u}`));
+      const members = () => receiver.received.filter((r) => r.path === '/replay-list/members').flatMap((r) => r.body as unknown[]);
+      for (let i = 0; i < 600 && members().length < users.length + 1; i++) await new Promise((r) => setTimeout(r, 50));
+      return [...runs, `list:${destinationId}:aud_replay`];
+    },
+  },
 ];

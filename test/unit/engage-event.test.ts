@@ -37,13 +37,14 @@ function build(overrides: Partial<EngageEventInput> = {}): Record<string, unknow
 }
 
 describe('buildEngageEvent: track', () => {
-  it('is exactly the SPEC §3 track shape', () => {
+  it('is exactly the SPEC §3 track shape (plus receivedAt, as every Segment event has)', () => {
     expect(build()).toEqual({
       type: 'track',
       event: 'Audience Entered',
       userId: 'u_123',
       messageId: 'sj-abc',
       timestamp: '2024-05-01T12:00:00.000Z',
+      receivedAt: '2024-05-01T12:00:00.000Z',
       properties: { audience_key: KEY, [KEY]: true, first_name: 'Ada' },
       context: { personas: PERSONAS, traits: { email: 'ada@example.com' } },
     });
@@ -77,6 +78,7 @@ describe('buildEngageEvent: identify', () => {
       userId: 'u_123',
       messageId: 'sj-abc',
       timestamp: '2024-05-01T12:00:00.000Z',
+      receivedAt: '2024-05-01T12:00:00.000Z',
       traits: { [KEY]: true, first_name: 'Ada', email: 'ada@example.com' },
       context: { personas: PERSONAS },
     });

@@ -3,6 +3,7 @@ import type { SendDestination } from '../../journeys/schema';
 import { deliveryActivities, enrichTraits, resolveIdentifiers } from '../activities';
 import type { DeliverySummary } from '../types';
 import type { StepContext, StepHandler } from './context';
+import { enqueueToList } from './send-list';
 
 function failureMessage(error: unknown): string {
   if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause.message;
@@ -17,6 +18,7 @@ async function sendToDestination(
   enteredAt: string,
   ctx: StepContext,
 ): Promise<DeliverySummary[]> {
+  if (ctx.plan.destinationKinds[destination.destinationId] === 'list') return enqueueToList(destination, stepId, enteredAt, ctx);
   const { userId } = ctx.input;
   const mapping = destination.enrichment?.traits ?? {};
   const traits = Object.keys(mapping).length > 0 ? await enrichTraits({ userId, mapping }) : {};

@@ -1,0 +1,129 @@
+import { condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  listBatcherStateQuery,
+  listMembersAddedSignal,
+  type FlushResult,
+  type ListBatcherInput,
+  type ListBatchSettings,
+  type ListQueueView,
+} from './list-types';
+
+/**
+ * One attempt at one batch. The activity claims the members, sends them, records every member's
+ * outcome and queues refused members again, so its own (Temporal) retries only cover
+ * infrastructure failures: the database or the worker going away mid-flush. A retried attempt
+ * resends exactly the members its batch id claimed.
+ */
+const { flushListBatch } = proxyActivities<Pick<Activities, 'flushListBatch'>>({
+  startToCloseTimeout: '5m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/** A run hands over to a fresh one after this many flushes, so its history stays short. */
+export const MAX_FLUSHES_PER_RUN = 100;
+/** Temporal caps signals per run (10,000 by default); hand over long before. */
+const MAX_SIGNALS_PER_RUN = 1_000;
+const MAX_HISTORY_EVENTS = 5_000;
+/** A list nobody adds to for this long ends its workflow; the next member starts a new one. */
+const IDLE_MS = 10 * 60 * 1000;
+
+/**
+ * Adds journey members to one list at one destination (SPEC §3, §6). The enqueue activity stores
+ * members in PostgreSQL and tells this workflow, by signal-with-start, how many arrived; it sends
+ * them in batches of the destination's batch size, or `flushIntervalMs` after the oldest arrived
+ * when a batch is not full. Members refused retryably come back as a retry group, resent alone when
+ * due. Append-only: nothing here ever removes a member. Members never travel through this workflow's
+ * history, so a burst of any size leaves it small.
+ */
+export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ flushed: number }> {
+  const { list } = input;
+  const queue: ListQueueView = input.carry?.queue ?? {
+    waiting: 0,
+    oldestWaitingAt: Date.now(),
+    nextRetryAt: null,
+  };
+  let settings: ListBatchSettings = input.carry?.settings ?? { batchSize: 1000, flushIntervalMs: 2000 };
+  let flushed = input.carry?.flushed ?? 0;
+  let flushesThisRun = 0;
+  let signals = 0;
+  let flushing = false;
+  let addedWhileFlushing = 0;
+  let firstAddedWhileFlushingAt = 0;
+
+  setHandler(listMembersAddedSignal, ({ added, settings: latest }) => {
+    signals++;
+    settings = latest;
+    if (added <= 0) return;
+    if (flushing) {
+      if (addedWhileFlushing === 0) firstAddedWhileFlushingAt = Date.now();
+      addedWhileFlushing += added;
+      return;
+    }
+    if (queue.waiting === 0) queue.oldestWaitingAt = Date.now();
+    queue.waiting += added;
+  });
+  setHandler(listBatcherStateQuery, () => ({ list, queue: { ...queue }, flushed, settings }));
+
+  const full = (): boolean => queue.waiting >= settings.batchSize;
+  const dueAt = (): number =>
+    Math.min(
+      queue.waiting > 0 ? queue.oldestWaitingAt + settings.flushIntervalMs : Infinity,
+      queue.nextRetryAt ?? Infinity,
+    );
+
+  /** The queue as the flush left it, plus what was announced meanwhile (counted twice at worst, never lost). */
+  const learn = (result: FlushResult, now: number): void => {
+    queue.waiting = result.waiting + addedWhileFlushing;
+    queue.oldestWaitingAt =
+      result.oldestWaitingMs !== null
+        ? now - result.oldestWaitingMs
+        : addedWhileFlushing > 0
+          ? firstAddedWhileFlushingAt
+          : now;
+    queue.nextRetryAt = result.nextRetryInMs !== null ? now + result.nextRetryInMs : null;
+  };
+
+  const wantsNewRun = (): boolean => {
+    const info = workflowInfo();
+    return (
+      flushesThisRun >= MAX_FLUSHES_PER_RUN ||
+      signals >= MAX_SIGNALS_PER_RUN ||
+      info.historyLength >= MAX_HISTORY_EVENTS ||
+      info.continueAsNewSuggested
+    );
+  };
+
+  for (;;) {
+    if (wantsNewRun()) break;
+    if (queue.waiting === 0 && queue.nextRetryAt === null) {
+      if (!(await condition(() => queue.waiting > 0, IDLE_MS))) return { flushed };
+      continue;
+    }
+    const due = dueAt();
+    if (!full() && due > Date.now()) {
+      // Wake early when the batch fills, or when members arrive at an empty queue (a new deadline).
+      const emptyAtStart = queue.waiting === 0;
+      await condition(() => full() || (emptyAtStart && queue.waiting > 0), due - Date.now());
+      continue;
+    }
+    flushing = true;
+    addedWhileFlushing = 0;
+    const batchId = `${workflowInfo().runId}-${flushesThisRun}`;
+    flushesThisRun++;
+    const result = await flushListBatch({ list, batchId, batchSize: settings.batchSize });
+    flushing = false;
+    learn(result, Date.now());
+    if (result.sent > 0) {
+      flushed++;
+    } else if (!full()) {
+      // Nothing was due after all (an over-estimate, or clocks a little apart): look again one
+      // interval later rather than spin.
+      const later = Date.now();
+      queue.oldestWaitingAt = Math.max(queue.oldestWaitingAt, later);
+      if (queue.nextRetryAt !== null)
+        queue.nextRetryAt = Math.max(queue.nextRetryAt, later + settings.flushIntervalMs);
+    }
+  }
+  return continueAsNew<typeof ListBatcherWorkflow>({ list, carry: { queue, settings, flushed } });
+}

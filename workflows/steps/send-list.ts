@@ -1,0 +1,61 @@
+import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { SendDestination } from '../../journeys/schema';
+import type { DeliverySummary, RetrySettings } from '../types';
+import type { StepContext } from './context';
+
+function listActivities(retry: RetrySettings): Pick<Activities, 'enqueueListMembers'> {
+  // Enqueuing only needs PostgreSQL and Temporal (or, rarely, the destination to create its list), so
+  // it runs as a local activity: no task queue round trip for each of thousands of runs reaching the
+  // step at once. Retried for as long as a delivery would be: an outage delays members, never drops them.
+  return proxyLocalActivities<Activities>({
+    startToCloseTimeout: '1m',
+    scheduleToCloseTimeout: retry.windowMs,
+    retry: {
+      initialInterval: retry.initialBackoffMs,
+      backoffCoefficient: 2,
+      maximumInterval: retry.maxBackoffMs,
+      nonRetryableErrorTypes: ['DeliveryFailed'],
+    },
+  });
+}
+
+/**
+ * A list destination (SPEC §3): each resolved identifier value becomes a member of the step's list,
+ * handed to the list's batching workflow. One local activity enriches, resolves the identifiers (ID
+ * Sync) and enqueues. The run moves on once its members are queued; their delivery, in batches, is
+ * logged per member in the deliveries log under this run's workflow id.
+ */
+export async function enqueueToList(
+  destination: SendDestination,
+  stepId: string,
+  enteredAt: string,
+  ctx: StepContext,
+): Promise<DeliverySummary[]> {
+  const summary = { stepId, destinationId: destination.destinationId };
+  try {
+    const { members } = await listActivities(ctx.plan.retry).enqueueListMembers({
+      workflowId: workflowInfo().workflowId,
+      journeyId: ctx.plan.journeyId,
+      version: ctx.plan.version,
+      stepId,
+      stepKey: ctx.plan.stepKeys[stepId] ?? stepId,
+      destinationId: destination.destinationId,
+      userId: ctx.input.userId,
+      mapping: destination.enrichment?.traits ?? {},
+      ...(destination.idSync ? { idSync: destination.idSync } : {}),
+      enteredAt,
+    });
+    return members.map((m) => ({
+      ...summary,
+      identifier: m.identifier,
+      messageId: m.messageId,
+      status: 'queued',
+    }));
+  } catch (error) {
+    // Like a failed send, a list that cannot take members never stalls the journey (SPEC §5).
+    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
+    const message = cause instanceof Error ? cause.message : String(cause);
+    return [{ ...summary, identifier: '-', status: 'failed', error: message }];
+  }
+}
