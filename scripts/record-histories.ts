@@ -1,6 +1,6 @@
 /**
  * Records the histories of test/replay/scenarios.ts against a fresh Temporal dev server and saves
- * them under test/fixtures/histories/<release>/. Run it when workflow code changes on purpose (behind
+ * them under test/fixtures/histories/<release>/ as binary protobuf. Run it when workflow code changes on purpose (behind
  * `patched()`), and keep every earlier release's fixtures: the replay test checks them all.
  *
  *   npx tsx scripts/record-histories.ts <release>     e.g. v1
@@ -8,11 +8,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { startReceiver } from '../test/helpers/receiver';
 import { startSojourn } from '../test/helpers/sojourn';
 import { scenarios } from '../test/replay/scenarios';
 import { prepareWorkflowBundle } from '../worker/bundle';
 import { startStack } from './stack';
+
+/**
+ * The payload codec key the fixtures are encrypted with. Not a secret: fixtures hold only test data,
+ * and the replay test must decode them with the same key.
+ */
+export const FIXTURE_CODEC_KEY = 'fixtures:sojourn-replay-fixtures-codec-key';
 
 async function main(): Promise<void> {
   const release = process.argv[2];
@@ -25,6 +32,7 @@ async function main(): Promise<void> {
     TEMPORAL_ADDRESS: stack.temporalAddress,
     DATABASE_URL: stack.databaseUrl,
     SOJOURN_DATA_DIR: tempDir,
+    SOJOURN_CODEC_KEY: FIXTURE_CODEC_KEY,
     SOJOURN_WORKFLOW_BUNDLE: await prepareWorkflowBundle(tempDir),
   });
   const receiver = await startReceiver();
@@ -35,8 +43,10 @@ async function main(): Promise<void> {
       const ids = await scenario.run(sojourn, receiver);
       for (const [i, workflowId] of ids.entries()) {
         const history = await sojourn.temporal.workflow.getHandle(workflowId).fetchHistory();
-        const file = path.join(outDir, `${scenario.name}-${i + 1}.json`);
-        fs.writeFileSync(file, `${JSON.stringify(history, null, 1)}\n`);
+        // Binary protobuf: the SDK's JSON reader trips over the two copies of protobufjs npm installs here
+        // ("type must be a Type"), while binary histories replay as they are.
+        const file = path.join(outDir, `${scenario.name}-${i + 1}.binpb`);
+        fs.writeFileSync(file, temporal.api.history.v1.History.encode(history).finish());
         console.log(`saved ${path.relative(process.cwd(), file)} (${history.events?.length ?? 0} events)`);
       }
     }
@@ -48,7 +58,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

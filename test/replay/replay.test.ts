@@ -2,12 +2,19 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../../config/env';
+import { FIXTURE_CODEC_KEY } from '../../scripts/record-histories';
+import { payloadCodecFor } from '../../security/codec-keys';
 import { WORKFLOWS_PATH } from '../../worker/bundle';
+
+/** Fixtures are recorded encrypted, like every history; the replay decodes them with their key. */
+const dataConverter = { payloadCodecs: [payloadCodecFor(loadConfig({ SOJOURN_CODEC_KEY: FIXTURE_CODEC_KEY }))] };
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 
-/** Every saved history of every release: test/fixtures/histories/<release>/<scenario>-<n>.json. */
+/** Every saved history of every release: test/fixtures/histories/<release>/<scenario>-<n>.binpb. */
 function fixtures(): Array<{ name: string; history: unknown }> {
   return fs
     .readdirSync(FIXTURES, { withFileTypes: true })
@@ -15,10 +22,10 @@ function fixtures(): Array<{ name: string; history: unknown }> {
     .flatMap((release) =>
       fs
         .readdirSync(path.join(FIXTURES, release.name))
-        .filter((f) => f.endsWith('.json'))
+        .filter((f) => f.endsWith('.binpb'))
         .map((f) => ({
           name: `${release.name}/${f}`,
-          history: JSON.parse(fs.readFileSync(path.join(FIXTURES, release.name, f), 'utf8')) as unknown,
+          history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(FIXTURES, release.name, f))) as unknown,
         })),
     );
 }
@@ -39,7 +46,7 @@ test('there are recorded histories to replay', () => {
 
 test.each(all.map((f) => [f.name, f.history] as const))('%s replays against the current workflow code', async (_name, history) => {
   const codePath = process.env.SOJOURN_WORKFLOW_BUNDLE;
-  await Worker.runReplayHistory(codePath ? { workflowBundle: { codePath } } : { workflowsPath: WORKFLOWS_PATH }, history);
+  await Worker.runReplayHistory({ ...(codePath ? { workflowBundle: { codePath } } : { workflowsPath: WORKFLOWS_PATH }), dataConverter }, history);
 });
 
 test('a bundle whose send step changes its command order without patched() fails the replay', async () => {
@@ -57,5 +64,5 @@ test('a bundle whose send step changes its command order without patched() fails
   });
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sojourn-altered-')), 'workflows.js');
   fs.writeFileSync(file, code);
-  await expect(Worker.runReplayHistory({ workflowBundle: { codePath: file } }, send?.history)).rejects.toBeInstanceOf(DeterminismViolationError);
+  await expect(Worker.runReplayHistory({ workflowBundle: { codePath: file }, dataConverter }, send?.history)).rejects.toBeInstanceOf(DeterminismViolationError);
 });
