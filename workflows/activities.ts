@@ -1,4 +1,4 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RetrySettings } from './types';
 
@@ -8,18 +8,11 @@ const readOptions = {
 } as const;
 
 /**
- * Reads that carry user data (traits, identifiers) are ordinary activities: their results go through
- * the payload codec. A local activity's result is stored in its history marker without the codec,
- * so it must never carry personal data.
+ * Ordinary activities, not local ones: a local activity's result is stored in its history marker
+ * without the payload codec (seen in a raw history: json/plain), and every payload of a run must be
+ * encrypted (test/security/pii-history.test.ts).
  */
-const reads = proxyActivities<Activities>(readOptions);
-export const { enrichTraits, resolveIdentifiers, getTraits } = reads;
-
-/**
- * The journey plan holds no personal data, so it is read by a local activity: in the worker that
- * runs the workflow, without a task-queue round trip, recorded as a marker.
- */
-export const { loadJourneyPlan } = proxyLocalActivities<Activities>({ ...readOptions, localRetryThreshold: '10s' });
+export const { loadJourneyPlan, enrichTraits, resolveIdentifiers, getTraits } = proxyActivities<Activities>(readOptions);
 
 /**
  * Deliveries retry for the configured window (SPEC §5: 4 h). The activity sets `nextRetryDelay` itself
