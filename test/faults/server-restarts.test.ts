@@ -9,6 +9,9 @@ import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 import { spawnPostgres } from './worker-process';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+// Crashes and restarts wait on real timeouts and reconnects: minutes on a loaded 2-core machine.
+jest.setTimeout(300_000);
+
 let tempDir: string;
 let receiver: Receiver;
 

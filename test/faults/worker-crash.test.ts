@@ -4,6 +4,9 @@ import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 import { exited, spawnWorker } from './worker-process';
 
 const USERS = 500;
+// Crashes and restarts wait on real timeouts and reconnects: minutes on a loaded 2-core machine.
+jest.setTimeout(300_000);
+
 let sojourn: TestSojourn;
 let receiver: Receiver;
 let worker: ChildProcess | undefined;
