@@ -5,7 +5,7 @@ let sojourn: TestSojourn;
 
 beforeAll(async () => {
   // A tiny history budget, so a few dozen signals force the run to continue as new mid-wait.
-  sojourn = await startSojourn({ timeScale: 1 / 172_800, maxHistoryEvents: 40 });
+  sojourn = await startSojourn({ timeScale: 1 / 17_280, maxHistoryEvents: 40 });
 });
 afterAll(() => sojourn?.stop());
 
@@ -19,7 +19,8 @@ test('a run flooded with events while it waits continues as new and resumes the 
         id: 'hold',
         type: 'hold_until',
         branches: [{ name: 'big', event: 'Purchased', where: [{ path: 'properties.total', op: 'gte', value: 100 }], next: 'end' }],
-        timeout: '30d', // 15 s
+        // 150 s: long enough that a slow machine still delivers the flood and the big purchase before it.
+        timeout: '30d',
         timeoutNext: 'end',
       },
       { id: 'end', type: 'exit' },
