@@ -2,6 +2,7 @@ import type { DeliveryAttempt, DeliveryStatus } from '../db/deliveries';
 import { insertAttempts, settledMembers } from '../db/list-deliveries';
 import {
   claimBatch,
+  claimedBatch,
   queueState,
   settleMembers,
   type ClaimedMember,
@@ -83,8 +84,19 @@ export function makeFlushListBatch(deps: ActivityDeps) {
 
   return async function flushListBatch(input: FlushInput): Promise<FlushResult> {
     const { list, batchId } = input;
-    const claimed = await claimBatch(deps.db, list, batchId, input.batchSize);
-    if (claimed.length === 0) return finish(list, { sent: 0, delivered: 0, failed: 0, retrying: 0 });
+    const nothing = { sent: 0, delivered: 0, failed: 0, retrying: 0 };
+    let claimed = await claimedBatch(deps.db, batchId);
+    if (claimed.length === 0) {
+      // The workflow's count is an estimate; the decision to send is taken on the queue itself, so
+      // a batch is never cut short by an over-count.
+      const state = await queueState(deps.db, list);
+      const retryDue = state.nextRetryInMs === 0;
+      const batchDue =
+        state.waiting >= input.batchSize || (state.oldestWaitingMs ?? -1) >= input.flushIntervalMs;
+      if (!retryDue && !batchDue) return { ...nothing, ...state };
+      claimed = await claimBatch(deps.db, list, batchId, input.batchSize);
+      if (claimed.length === 0) return finish(list, nothing);
+    }
     const byId = new Map(claimed.map((c) => [c.member.messageId, c]));
     const failAll = async (error: string): Promise<FlushResult> => {
       await insertAttempts(

@@ -31,10 +31,18 @@ export async function insertMembers(
 
 const CLAIMED = `m.member, m.attempt, m.first_attempt_at AS "firstAttemptAt"`;
 
+/** A batch already claimed under `batchId` (its activity crashed or timed out after claiming), as it was. */
+export async function claimedBatch(db: Queryable, batchId: string): Promise<ClaimedMember[]> {
+  const result = await db.query<ClaimedMember>(
+    `SELECT ${CLAIMED} FROM list_members m WHERE m.batch_id = $1 AND m.status = 'sending'`,
+    [batchId],
+  );
+  return result.rows;
+}
+
 /**
- * The members of one batch, claimed under `batchId`. A batch already claimed under that id (the
- * activity crashed or timed out after claiming) is returned again as it was. Otherwise the earliest
- * retry group that is due goes first, alone; else the oldest new members, up to `size`.
+ * Claims the members of one batch under `batchId`: the earliest retry group that is due, alone;
+ * else the oldest new members, up to `size`.
  */
 export async function claimBatch(
   db: Queryable,
@@ -42,11 +50,6 @@ export async function claimBatch(
   batchId: string,
   size: number,
 ): Promise<ClaimedMember[]> {
-  const resumed = await db.query<ClaimedMember>(
-    `SELECT ${CLAIMED} FROM list_members m WHERE m.batch_id = $1 AND m.status = 'sending'`,
-    [batchId],
-  );
-  if (resumed.rows.length > 0) return resumed.rows;
   const claimed = await db.query<ClaimedMember>(
     `WITH due_group AS (
        SELECT retry_group FROM list_members

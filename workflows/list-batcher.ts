@@ -20,7 +20,7 @@ const { flushListBatch } = proxyActivities<Pick<Activities, 'flushListBatch'>>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
 });
 
-/** A run hands over to a fresh one after this many flushes, so its history stays short. */
+/** A run hands over to a fresh one after this many flushes (looks at the queue), so its history stays short. */
 export const MAX_FLUSHES_PER_RUN = 100;
 /** Temporal caps signals per run (10,000 by default); hand over long before. */
 const MAX_SIGNALS_PER_RUN = 1_000;
@@ -45,14 +45,18 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
   };
   let settings: ListBatchSettings = input.carry?.settings ?? { batchSize: 1000, flushIntervalMs: 2000 };
   let flushed = input.carry?.flushed ?? 0;
-  let flushesThisRun = 0;
+  let looksThisRun = 0;
   let signals = 0;
+  let signalsSinceLook = 0;
+  /** The last look at the queue found nothing due: the count over-estimated it (see learn). */
+  let declined = false;
   let flushing = false;
   let addedWhileFlushing = 0;
   let firstAddedWhileFlushingAt = 0;
 
   setHandler(listMembersAddedSignal, ({ added, settings: latest }) => {
     signals++;
+    signalsSinceLook++;
     settings = latest;
     if (added <= 0) return;
     if (flushing) {
@@ -66,6 +70,8 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
   setHandler(listBatcherStateQuery, () => ({ list, queue: { ...queue }, flushed, settings }));
 
   const full = (): boolean => queue.waiting >= settings.batchSize;
+  /** After a look that found the batch not yet full, the count may only call for another with news. */
+  const fullAndNews = (): boolean => full() && (!declined || signalsSinceLook > 0);
   const dueAt = (): number =>
     Math.min(
       queue.waiting > 0 ? queue.oldestWaitingAt + settings.flushIntervalMs : Infinity,
@@ -87,7 +93,7 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
   const wantsNewRun = (): boolean => {
     const info = workflowInfo();
     return (
-      flushesThisRun >= MAX_FLUSHES_PER_RUN ||
+      looksThisRun >= MAX_FLUSHES_PER_RUN ||
       signals >= MAX_SIGNALS_PER_RUN ||
       info.historyLength >= MAX_HISTORY_EVENTS ||
       info.continueAsNewSuggested
@@ -101,29 +107,27 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
       continue;
     }
     const due = dueAt();
-    if (!full() && due > Date.now()) {
+    if (!fullAndNews() && due > Date.now()) {
       // Wake early when the batch fills, or when members arrive at an empty queue (a new deadline).
       const emptyAtStart = queue.waiting === 0;
-      await condition(() => full() || (emptyAtStart && queue.waiting > 0), due - Date.now());
+      await condition(() => fullAndNews() || (emptyAtStart && queue.waiting > 0), due - Date.now());
       continue;
     }
     flushing = true;
     addedWhileFlushing = 0;
-    const batchId = `${workflowInfo().runId}-${flushesThisRun}`;
-    flushesThisRun++;
-    const result = await flushListBatch({ list, batchId, batchSize: settings.batchSize });
+    signalsSinceLook = 0;
+    const batchId = `${workflowInfo().runId}-${looksThisRun}`;
+    looksThisRun++;
+    const result = await flushListBatch({
+      list,
+      batchId,
+      batchSize: settings.batchSize,
+      flushIntervalMs: settings.flushIntervalMs,
+    });
     flushing = false;
     learn(result, Date.now());
-    if (result.sent > 0) {
-      flushed++;
-    } else if (!full()) {
-      // Nothing was due after all (an over-estimate, or clocks a little apart): look again one
-      // interval later rather than spin.
-      const later = Date.now();
-      queue.oldestWaitingAt = Math.max(queue.oldestWaitingAt, later);
-      if (queue.nextRetryAt !== null)
-        queue.nextRetryAt = Math.max(queue.nextRetryAt, later + settings.flushIntervalMs);
-    }
+    declined = result.sent === 0;
+    if (!declined) flushed++;
   }
   return continueAsNew<typeof ListBatcherWorkflow>({ list, carry: { queue, settings, flushed } });
 }

@@ -57,10 +57,12 @@ export interface FlushInput {
   /** Names the batch: the members it claims, and its rows in the deliveries log. */
   batchId: string;
   batchSize: number;
+  /** A batch that is not full goes once its oldest member has waited this long. */
+  flushIntervalMs: number;
 }
 
 export interface FlushResult {
-  /** Members this flush sent (0: nothing was due). */
+  /** Members this flush sent (0: nothing was due yet, the queue says when). */
   sent: number;
   delivered: number;
   failed: number;

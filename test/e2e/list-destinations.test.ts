@@ -1,15 +1,22 @@
 import { createDestination, deliveryRows, enterUsers, publishSendJourney } from '../helpers/journey-fixtures';
+import {
+  membersIn,
+  requestsTo as requestsAt,
+  webhookAudiences as audiences,
+  type ListMemberEvent as Member,
+} from '../helpers/list-fixtures';
 import { startReceiver, type Received, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 
 /**
- * List destinations (issue 4, SPEC §3): the list is created on publish, named with the step key,
- * and users who reach the step are added in batches by the list's batching workflow.
+ * List destinations (issue 4, SPEC §3): batches flushed by size or interval, members refused inside
+ * a multi-status answer resent alone, the audience created once on publish, and (npm run
+ * test:scale) 10,000 users in at most 10 requests.
  */
 let sojourn: TestSojourn;
 let receiver: Receiver;
 
-const FLUSH_INTERVAL_MS = 5_000;
+const FLUSH_INTERVAL_MS = 3_000;
 
 beforeAll(async () => {
   receiver = await startReceiver();
@@ -20,71 +27,31 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-interface Member {
-  userId: string;
-  messageId: string;
-  context: { personas: Record<string, unknown> };
-  properties: Record<string, unknown>;
-}
+const webhookAudiences = (name: string, pathName: string, batchSize: number) =>
+  audiences(receiver, name, pathName, batchSize);
+const requestsTo = (path: string): Received[] => requestsAt(receiver, path);
 
-function webhookAudiences(name: string, pathName: string, batchSize: number) {
-  return {
-    name,
-    destination: 'webhook-audiences',
-    settings: { createAudienceUrl: `${receiver.url}${pathName}/audiences` },
-    subscriptions: [
-      {
-        subscribe: 'type = "track"',
-        partnerAction: 'send',
-        mapping: { url: `${receiver.url}${pathName}/members`, method: 'POST', data: { '@path': '$.' }, batch_size: batchSize },
-      },
-    ],
-  };
-}
-
-const requestsTo = (path: string): Received[] => receiver.received.filter((r) => r.path === path);
-const membersIn = (requests: Received[]): Member[] => requests.flatMap((r) => r.body as Member[]);
-
-// 10,000 journey runs take minutes on 2 cores (longer on a loaded machine): `npm run test:scale`.
-const scaleTest = process.env.SOJOURN_TEST_SCALE ? test : test.skip;
-
-scaleTest('10,000 users reaching a webhook-audiences list step arrive in at most 10 requests, each exactly once; the audience is created once, named with the step key', async () => {
+test('a batch that is not full goes after the flush interval, counted from its oldest member; re-publishing creates no second audience', async () => {
   receiver.reply = (req) =>
-    req.path === '/big/audiences' ? { status: 200, body: { externalId: 'aud_big' } } : { status: 200, body: { ok: true } };
-  const destinationId = await createDestination(sojourn, webhookAudiences('Big list', '/big', 2_500));
-  const journey = await publishSendJourney(sojourn, 'Big List Journey', [{ destinationId }], 'Loyal users');
-  const stepKey = journey.stepKeys.send as string;
-
-  // Publishing again (idempotent) must not create a second audience.
+    req.path === '/few/audiences' ? { status: 200, body: { externalId: 'aud_few' } } : { status: 200 };
+  const destinationId = await createDestination(sojourn, webhookAudiences('Few list', '/few', 1_000));
+  const journey = await publishSendJourney(sojourn, 'Few List Journey', [{ destinationId }], 'Few');
   expect((await sojourn.call('POST', `/v1/journeys/${journey.id}/publish`)).status).toBe(200);
-  expect(requestsTo('/big/audiences').map((r) => r.body)).toEqual([{ audienceName: stepKey }]);
+  expect(requestsTo('/few/audiences').map((r) => r.body)).toEqual([{ audienceName: journey.stepKeys.send }]);
 
-  const userIds = Array.from({ length: Number(process.env.SOJOURN_TEST_LIST_USERS ?? 10_000) }, (_, i) => `big_${i}`);
-  const started = Date.now();
-  await enterUsers(sojourn, journey.id, userIds, 1_000);
-  const enteredMs = Date.now() - started;
-  await receiver.waitFor(() => membersIn(requestsTo('/big/members')).length >= userIds.length, 1_500_000);
-  const arrivedMs = Date.now() - started;
-  await new Promise((r) => setTimeout(r, FLUSH_INTERVAL_MS + 1_000)); // nothing more may come
-  console.log(`10,000 list members: entered in ${enteredMs} ms, all at the server after ${arrivedMs} ms`);
-
-  const requests = requestsTo('/big/members');
-  expect(requests.length).toBeLessThanOrEqual(10);
-  const members = membersIn(requests);
-  expect(members).toHaveLength(userIds.length);
-  expect(new Set(members.map((m) => m.userId))).toEqual(new Set(userIds));
-  for (const member of members) {
-    expect(member.context.personas).toMatchObject({ external_audience_id: 'aud_big', computation_key: stepKey });
-    expect(member.properties[stepKey]).toBe(true);
-  }
-  expect(requestsTo('/big/audiences')).toHaveLength(1);
-
-  // Each member's batch attempt is in the deliveries log, under the member's own journey run.
-  const rows = await deliveryRows(sojourn, 'destination_id = $1', [destinationId]);
-  expect(rows).toHaveLength(userIds.length);
-  expect(rows.every((r) => r.status === 'delivered' && r.http_status === 200 && r.attempt === 1)).toBe(true);
-  expect(new Set(rows.map((r) => r.workflow_id)).size).toBe(userIds.length);
-}, 1_600_000);
+  const userIds = ['few_1', 'few_2', 'few_3'];
+  await enterUsers(sojourn, journey.id, userIds);
+  await receiver.waitFor(() => membersIn(requestsTo('/few/members')).length >= userIds.length, 60_000);
+  expect(new Set(membersIn(requestsTo('/few/members')).map((m) => m.userId))).toEqual(new Set(userIds));
+  const { rows } = await sojourn.db.query<{ enqueued: Date }>(
+    `SELECT min(enqueued_at) AS enqueued FROM list_members WHERE destination_id = $1`,
+    [destinationId],
+  );
+  const oldest = (rows[0]?.enqueued as Date).getTime();
+  // The first batch left no sooner than the interval after its oldest member was queued.
+  expect((requestsTo('/few/members')[0]?.at ?? 0) - oldest).toBeGreaterThanOrEqual(FLUSH_INTERVAL_MS - 50);
+  expect(requestsTo('/few/audiences')).toHaveLength(1);
+});
 
 test('a batch where the server rejects 3 members with a retryable status: only those 3 are resent, alone', async () => {
   let refused: Received | undefined;
@@ -96,7 +63,14 @@ test('a batch where the server rejects 3 members with a retryable status: only t
     // The first batch of 5 or more: 207 Multi-Status with three members refused (503); all else accepted.
     if (!refused && sent.length >= 5) {
       refused = req;
-      return { status: 207, body: { results: sent.map((_, i) => (refusedIndexes.includes(i) ? { status: 503, error: 'busy' } : { status: 200 })) } };
+      return {
+        status: 207,
+        body: {
+          results: sent.map((_, i) =>
+            refusedIndexes.includes(i) ? { status: 503, error: 'busy' } : { status: 200 },
+          ),
+        },
+      };
     }
     return { status: 200, body: { ok: true } };
   };
@@ -107,7 +81,11 @@ test('a batch where the server rejects 3 members with a retryable status: only t
   const ids = (r: Received | undefined) => (r?.body as Member[]).map((m) => m.messageId);
   const rejected = () => refusedIndexes.map((i) => ids(refused)[i] as string);
   await receiver.waitFor(
-    (all) => refused !== undefined && all.some((r) => r.path === '/partial/members' && r !== refused && ids(r).includes(rejected()[0] as string)),
+    (all) =>
+      refused !== undefined &&
+      all.some(
+        (r) => r.path === '/partial/members' && r !== refused && ids(r).includes(rejected()[0] as string),
+      ),
     60_000,
   );
   await new Promise((r) => setTimeout(r, 2_000));
@@ -130,5 +108,73 @@ test('a batch where the server rejects 3 members with a retryable status: only t
     [2, 'delivered', 200],
     [2, 'delivered', 200],
   ]);
-  expect(rows.filter((r) => !rejected().includes(r.message_id)).map((r) => r.status)).toEqual(Array(17).fill('delivered'));
+  expect(rows.filter((r) => !rejected().includes(r.message_id)).map((r) => r.status)).toEqual(
+    Array(17).fill('delivered'),
+  );
 });
+
+// 10,000 journey runs take minutes on 2 cores (longer on a loaded machine): `npm run test:scale`.
+const scaleTest = process.env.SOJOURN_TEST_SCALE ? test : test.skip;
+const USERS = Number(process.env.SOJOURN_TEST_LIST_USERS ?? 10_000);
+const BATCH = 1_000;
+
+scaleTest(
+  `${USERS} users reaching a webhook-audiences list step arrive in at most ${USERS / BATCH} requests, each exactly once; the audience is created once, named with the step key`,
+  async () => {
+    // Batches of 1,000 flush by size. Users trickle into the step (each is a journey run, tens a
+    // second on 2 cores), so this Sojourn's flush interval is long enough never to cut a batch short.
+    const scaled = await startSojourn({ listFlushIntervalMs: 300_000 });
+    try {
+      receiver.reply = (req) =>
+        req.path === '/big/audiences'
+          ? { status: 200, body: { externalId: 'aud_big' } }
+          : { status: 200, body: { ok: true } };
+      const destinationId = await createDestination(scaled, webhookAudiences('Big list', '/big', BATCH));
+      const journey = await publishSendJourney(
+        scaled,
+        'Big List Journey',
+        [{ destinationId }],
+        'Loyal users',
+      );
+      const stepKey = journey.stepKeys.send as string;
+      // Publishing again (idempotent) creates no second audience.
+      expect((await scaled.call('POST', `/v1/journeys/${journey.id}/publish`)).status).toBe(200);
+      expect(requestsTo('/big/audiences').map((r) => r.body)).toEqual([{ audienceName: stepKey }]);
+
+      const userIds = Array.from({ length: USERS }, (_, i) => `big_${i}`);
+      const started = Date.now();
+      await enterUsers(scaled, journey.id, userIds, 1_000);
+      const enteredMs = Date.now() - started;
+      await receiver.waitFor(() => membersIn(requestsTo('/big/members')).length >= USERS, 1_440_000);
+      const arrivedMs = Date.now() - started;
+      await new Promise((r) => setTimeout(r, 2_000)); // nothing more may come
+      console.log(
+        `${USERS} list members: entered in ${enteredMs} ms; all at the server ${arrivedMs} ms after the first entry`,
+      );
+
+      const requests = requestsTo('/big/members');
+      expect(requests.length).toBeLessThanOrEqual(USERS / BATCH);
+      const members = membersIn(requests);
+      expect(members).toHaveLength(USERS);
+      expect(new Set(members.map((m) => m.userId))).toEqual(new Set(userIds));
+      for (const member of members) {
+        expect(member.context.personas).toMatchObject({
+          external_audience_id: 'aud_big',
+          computation_key: stepKey,
+        });
+        expect(member.properties[stepKey]).toBe(true);
+      }
+      expect(requestsTo('/big/audiences')).toHaveLength(1);
+      // Each member's batch attempt is in the deliveries log, under the member's own journey run.
+      const rows = await deliveryRows(scaled, 'destination_id = $1', [destinationId]);
+      expect(rows).toHaveLength(USERS);
+      expect(rows.every((r) => r.status === 'delivered' && r.http_status === 200 && r.attempt === 1)).toBe(
+        true,
+      );
+      expect(new Set(rows.map((r) => r.workflow_id)).size).toBe(USERS);
+    } finally {
+      await scaled.stop();
+    }
+  },
+  1_500_000,
+);

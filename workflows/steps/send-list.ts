@@ -7,7 +7,8 @@ import type { StepContext } from './context';
 function listActivities(retry: RetrySettings): Pick<Activities, 'enqueueListMembers'> {
   // Enqueuing only needs PostgreSQL and Temporal (or, rarely, the destination to create its list), so
   // it runs as a local activity: no task queue round trip for each of thousands of runs reaching the
-  // step at once. Retried for as long as a delivery would be: an outage delays members, never drops them.
+  // step at once. Its result, kept in a history marker, holds identifier types and message ids only,
+  // no personal data. Retried as long as a delivery would be: an outage delays members, never drops them.
   return proxyLocalActivities<Activities>({
     startToCloseTimeout: '1m',
     scheduleToCloseTimeout: retry.windowMs,
