@@ -115,6 +115,7 @@ export function makeEnqueueListMembers(deps: ActivityDeps) {
     const settings = {
       batchSize: batchSizeOf(instance),
       flushIntervalMs: deps.config.listFlushIntervalMs,
+      maxWaitMs: deps.config.listMaxWaitMs,
     };
     const ref = {
       destinationId: list.destinationId,

@@ -78,6 +78,7 @@ export function makeFlushListBatch(deps: ActivityDeps) {
       ...counts,
       waiting: state.waiting,
       oldestWaitingMs: state.oldestWaitingMs,
+      newestWaitingMs: state.newestWaitingMs,
       nextRetryInMs: state.nextRetryInMs,
     };
   };
@@ -92,7 +93,9 @@ export function makeFlushListBatch(deps: ActivityDeps) {
       const state = await queueState(deps.db, list);
       const retryDue = state.nextRetryInMs === 0;
       const batchDue =
-        state.waiting >= input.batchSize || (state.oldestWaitingMs ?? -1) >= input.flushIntervalMs;
+        state.waiting >= input.batchSize ||
+        (state.newestWaitingMs ?? -1) >= input.flushIntervalMs ||
+        (state.oldestWaitingMs ?? -1) >= (input.maxWaitMs ?? input.flushIntervalMs);
       if (!retryDue && !batchDue) return { ...nothing, ...state };
       claimed = await claimBatch(deps.db, list, batchId, input.batchSize);
       if (claimed.length === 0) return finish(list, nothing);

@@ -46,8 +46,10 @@ export interface SojournConfig {
   deliveryMaxBackoffMs: number;
   /** Members per list batch when the destination's mapping sets no `batch_size`. */
   listBatchSize: number;
-  /** A list batch that is not full is sent this long after its first member arrived. */
+  /** A list batch that is not full is sent once no member has arrived for this long (the list went quiet)… */
   listFlushIntervalMs: number;
+  /** …or once its oldest member has waited this long, however steadily members keep arriving. */
+  listMaxWaitMs: number;
   /** Requests per second to destinations Segment publishes no limit for (0: unlimited). */
   defaultRateLimit: number;
   /**
@@ -65,7 +67,8 @@ function numberFrom(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
   return value;
 }
 
@@ -101,7 +104,9 @@ export function loadConfig(env: Env = process.env): SojournConfig {
     codecToken: nonEmpty(env.SOJOURN_CODEC_TOKEN),
     codecCorsOrigins: listFrom(
       env.SOJOURN_CODEC_CORS_ORIGINS ??
-        ['localhost', '127.0.0.1'].map((h) => `http://${h}:${numberFrom(env, 'TEMPORAL_UI_PORT', 8233)}`).join(','),
+        ['localhost', '127.0.0.1']
+          .map((h) => `http://${h}:${numberFrom(env, 'TEMPORAL_UI_PORT', 8233)}`)
+          .join(','),
     ),
     ingestRateLimit: numberFrom(env, 'SOJOURN_INGEST_RATE_LIMIT', 1000),
     requestTimeoutMs: numberFrom(env, 'SOJOURN_REQUEST_TIMEOUT_MS', 60_000),
@@ -114,6 +119,7 @@ export function loadConfig(env: Env = process.env): SojournConfig {
     deliveryMaxBackoffMs: numberFrom(env, 'SOJOURN_DELIVERY_MAX_BACKOFF_MS', 10 * 60 * 1000),
     listBatchSize: numberFrom(env, 'SOJOURN_LIST_BATCH_SIZE', 1000),
     listFlushIntervalMs: numberFrom(env, 'SOJOURN_LIST_FLUSH_INTERVAL_MS', 2000),
+    listMaxWaitMs: numberFrom(env, 'SOJOURN_LIST_MAX_WAIT_MS', 120_000),
     defaultRateLimit: numberFrom(env, 'SOJOURN_DEFAULT_RATE_LIMIT', 50),
     timeScale: numberFrom(env, 'SOJOURN_TIME_SCALE', 1),
     maxHistoryEvents: numberFrom(env, 'SOJOURN_MAX_HISTORY_EVENTS', 10_000),

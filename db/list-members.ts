@@ -107,14 +107,22 @@ export interface QueueState {
   waiting: number;
   /** How long the oldest of them has waited. */
   oldestWaitingMs: number | null;
+  /** How long ago the newest of them arrived. */
+  newestWaitingMs: number | null;
   /** When the next retry group is due (0: now); null: none. */
   nextRetryInMs: number | null;
 }
 
 export async function queueState(db: Queryable, list: ListKey): Promise<QueueState> {
-  const result = await db.query<{ waiting: number; oldest: number | null; nextRetry: number | null }>(
+  const result = await db.query<{
+    waiting: number;
+    oldest: number | null;
+    newest: number | null;
+    nextRetry: number | null;
+  }>(
     `SELECT count(*) FILTER (WHERE retry_group IS NULL)::int AS waiting,
        (extract(epoch FROM now() - min(enqueued_at) FILTER (WHERE retry_group IS NULL)) * 1000)::float8 AS oldest,
+       (extract(epoch FROM now() - max(enqueued_at) FILTER (WHERE retry_group IS NULL)) * 1000)::float8 AS newest,
        (extract(epoch FROM min(due_at) FILTER (WHERE retry_group IS NOT NULL) - now()) * 1000)::float8 AS "nextRetry"
      FROM list_members WHERE destination_id = $1 AND external_id = $2 AND status = 'pending'`,
     [list.destinationId, list.externalId],
@@ -123,6 +131,7 @@ export async function queueState(db: Queryable, list: ListKey): Promise<QueueSta
   return {
     waiting: row?.waiting ?? 0,
     oldestWaitingMs: row?.oldest ?? null,
+    newestWaitingMs: row?.newest ?? null,
     // Not GREATEST(0, …) in SQL: it skips NULLs, and "no retry" must stay null, not become "due now".
     nextRetryInMs:
       row?.nextRetry === null || row?.nextRetry === undefined ? null : Math.max(0, row.nextRetry),

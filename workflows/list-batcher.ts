@@ -7,6 +7,7 @@ import {
   type ListBatcherInput,
   type ListBatchSettings,
   type ListQueueView,
+  maxWaitOf,
 } from './list-types';
 
 /**
@@ -27,12 +28,16 @@ const MAX_SIGNALS_PER_RUN = 1_000;
 const MAX_HISTORY_EVENTS = 5_000;
 /** A list nobody adds to for this long ends its workflow; the next member starts a new one. */
 const IDLE_MS = 10 * 60 * 1000;
+/** After a look that sent nothing, the next waits at least this long: never a tight loop of looks. */
+const MIN_LOOK_GAP_MS = 250;
 
 /**
  * Adds journey members to one list at one destination (SPEC §3, §6). The enqueue activity stores
  * members in PostgreSQL and tells this workflow, by signal-with-start, how many arrived; it sends
- * them in batches of the destination's batch size, or `flushIntervalMs` after the oldest arrived
- * when a batch is not full. Members refused retryably come back as a retry group, resent alone when
+ * them in batches of the destination's batch size. A batch that is not full goes once the list has
+ * been quiet for `flushIntervalMs` (a burst is over: seconds, not hours) or its oldest member has
+ * waited `maxWaitMs` (a steady stream): a stream of 10,000 members makes full batches, a lone member
+ * leaves within seconds. Members refused retryably come back as a retry group, resent alone when
  * due. Append-only: nothing here ever removes a member. Members never travel through this workflow's
  * history, so a burst of any size leaves it small.
  */
@@ -50,9 +55,11 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
   let signalsSinceLook = 0;
   /** The last look at the queue found nothing due: the count over-estimated it (see learn). */
   let declined = false;
+  let lookedAt = 0;
   let flushing = false;
   let addedWhileFlushing = 0;
   let firstAddedWhileFlushingAt = 0;
+  let lastAddedWhileFlushingAt = 0;
 
   setHandler(listMembersAddedSignal, ({ added, settings: latest }) => {
     signals++;
@@ -61,10 +68,12 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
     if (added <= 0) return;
     if (flushing) {
       if (addedWhileFlushing === 0) firstAddedWhileFlushingAt = Date.now();
+      lastAddedWhileFlushingAt = Date.now();
       addedWhileFlushing += added;
       return;
     }
     if (queue.waiting === 0) queue.oldestWaitingAt = Date.now();
+    queue.newestWaitingAt = Date.now();
     queue.waiting += added;
   });
   setHandler(listBatcherStateQuery, () => ({ list, queue: { ...queue }, flushed, settings }));
@@ -72,11 +81,13 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
   const full = (): boolean => queue.waiting >= settings.batchSize;
   /** After a look that found the batch not yet full, the count may only call for another with news. */
   const fullAndNews = (): boolean => full() && (!declined || signalsSinceLook > 0);
-  const dueAt = (): number =>
+  const batchDueAt = (): number =>
     Math.min(
-      queue.waiting > 0 ? queue.oldestWaitingAt + settings.flushIntervalMs : Infinity,
-      queue.nextRetryAt ?? Infinity,
+      (queue.newestWaitingAt ?? queue.oldestWaitingAt) + settings.flushIntervalMs,
+      queue.oldestWaitingAt + maxWaitOf(settings),
     );
+  const dueAt = (): number =>
+    Math.min(queue.waiting > 0 ? batchDueAt() : Infinity, queue.nextRetryAt ?? Infinity);
 
   /** The queue as the flush left it, plus what was announced meanwhile (counted twice at worst, never lost). */
   const learn = (result: FlushResult, now: number): void => {
@@ -87,6 +98,12 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
         : addedWhileFlushing > 0
           ? firstAddedWhileFlushingAt
           : now;
+    queue.newestWaitingAt =
+      addedWhileFlushing > 0
+        ? lastAddedWhileFlushingAt
+        : result.newestWaitingMs !== null && result.newestWaitingMs !== undefined
+          ? now - result.newestWaitingMs
+          : queue.oldestWaitingAt;
     queue.nextRetryAt = result.nextRetryInMs !== null ? now + result.nextRetryInMs : null;
   };
 
@@ -106,7 +123,7 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
       if (!(await condition(() => queue.waiting > 0, IDLE_MS))) return { flushed };
       continue;
     }
-    const due = dueAt();
+    const due = declined ? Math.max(dueAt(), lookedAt + MIN_LOOK_GAP_MS) : dueAt();
     if (!fullAndNews() && due > Date.now()) {
       // Wake early when the batch fills, or when members arrive at an empty queue (a new deadline).
       const emptyAtStart = queue.waiting === 0;
@@ -123,9 +140,11 @@ export async function ListBatcherWorkflow(input: ListBatcherInput): Promise<{ fl
       batchId,
       batchSize: settings.batchSize,
       flushIntervalMs: settings.flushIntervalMs,
+      ...(settings.maxWaitMs === undefined ? {} : { maxWaitMs: settings.maxWaitMs }),
     });
     flushing = false;
-    learn(result, Date.now());
+    lookedAt = Date.now();
+    learn(result, lookedAt);
     declined = result.sent === 0;
     if (!declined) flushed++;
   }

@@ -27,7 +27,15 @@ export interface ListRef {
 
 export interface ListBatchSettings {
   batchSize: number;
+  /** A batch that is not full goes once no member has arrived for this long (the list went quiet)… */
   flushIntervalMs: number;
+  /** …or once its oldest member has waited this long. Absent in runs started before it existed. */
+  maxWaitMs?: number;
+}
+
+/** For settings carried or signalled by runs from before `maxWaitMs`: flush on the interval alone, as they did. */
+export function maxWaitOf(settings: ListBatchSettings): number {
+  return settings.maxWaitMs ?? settings.flushIntervalMs;
 }
 
 /** The batcher's knowledge of its queue (the members themselves are in PostgreSQL, list_members). */
@@ -36,6 +44,8 @@ export interface ListQueueView {
   waiting: number;
   /** Workflow time the oldest waiting member arrived. */
   oldestWaitingAt: number;
+  /** Workflow time the newest waiting member arrived (absent in runs carried over from before it). */
+  newestWaitingAt?: number;
   /** Workflow time the next retry group is due; null: none. */
   nextRetryAt: number | null;
 }
@@ -57,8 +67,10 @@ export interface FlushInput {
   /** Names the batch: the members it claims, and its rows in the deliveries log. */
   batchId: string;
   batchSize: number;
-  /** A batch that is not full goes once its oldest member has waited this long. */
+  /** A batch that is not full goes once the newest member has waited this long (the list is quiet)… */
   flushIntervalMs: number;
+  /** …or once the oldest has waited this long. */
+  maxWaitMs?: number;
 }
 
 export interface FlushResult {
@@ -71,6 +83,8 @@ export interface FlushResult {
   /** The queue after the flush, relative to now. */
   waiting: number;
   oldestWaitingMs: number | null;
+  /** How long ago the newest waiting member arrived (absent from activities older than it). */
+  newestWaitingMs?: number | null;
   nextRetryInMs: number | null;
 }
 

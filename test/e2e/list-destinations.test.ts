@@ -17,10 +17,11 @@ let sojourn: TestSojourn;
 let receiver: Receiver;
 
 const FLUSH_INTERVAL_MS = 3_000;
+const MAX_WAIT_MS = 6_000;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  sojourn = await startSojourn({ listFlushIntervalMs: FLUSH_INTERVAL_MS });
+  sojourn = await startSojourn({ listFlushIntervalMs: FLUSH_INTERVAL_MS, listMaxWaitMs: MAX_WAIT_MS });
 });
 afterAll(async () => {
   await sojourn?.stop();
@@ -31,7 +32,7 @@ const webhookAudiences = (name: string, pathName: string, batchSize: number) =>
   audiences(receiver, name, pathName, batchSize);
 const requestsTo = (path: string): Received[] => requestsAt(receiver, path);
 
-test('a batch that is not full goes after the flush interval, counted from its oldest member; re-publishing creates no second audience', async () => {
+test('a batch that is not full goes once the list has been quiet for the flush interval; re-publishing creates no second audience', async () => {
   receiver.reply = (req) =>
     req.path === '/few/audiences' ? { status: 200, body: { externalId: 'aud_few' } } : { status: 200 };
   const destinationId = await createDestination(sojourn, webhookAudiences('Few list', '/few', 1_000));
@@ -44,13 +45,40 @@ test('a batch that is not full goes after the flush interval, counted from its o
   await receiver.waitFor(() => membersIn(requestsTo('/few/members')).length >= userIds.length, 60_000);
   expect(new Set(membersIn(requestsTo('/few/members')).map((m) => m.userId))).toEqual(new Set(userIds));
   const { rows } = await sojourn.db.query<{ enqueued: Date }>(
-    `SELECT min(enqueued_at) AS enqueued FROM list_members WHERE destination_id = $1`,
+    `SELECT max(enqueued_at) AS enqueued FROM list_members WHERE destination_id = $1`,
     [destinationId],
   );
-  const oldest = (rows[0]?.enqueued as Date).getTime();
-  // The first batch left no sooner than the interval after its oldest member was queued.
-  expect((requestsTo('/few/members')[0]?.at ?? 0) - oldest).toBeGreaterThanOrEqual(FLUSH_INTERVAL_MS - 50);
+  const newest = (rows[0]?.enqueued as Date).getTime();
+  // The batch left no sooner than the interval after its newest member was queued, and not much later.
+  const sentAfter = (requestsTo('/few/members')[0]?.at ?? 0) - newest;
+  expect(sentAfter).toBeGreaterThanOrEqual(FLUSH_INTERVAL_MS - 50);
+  expect(sentAfter).toBeLessThan(MAX_WAIT_MS + 5_000);
   expect(requestsTo('/few/audiences')).toHaveLength(1);
+});
+
+test('members arriving in a steady stream still leave once the oldest has waited the maximum wait, before the stream ends', async () => {
+  receiver.reply = (req) =>
+    req.path === '/stream/audiences' ? { status: 200, body: { externalId: 'aud_stream' } } : { status: 200 };
+  const destinationId = await createDestination(sojourn, webhookAudiences('Stream list', '/stream', 1_000));
+  const journey = await publishSendJourney(sojourn, 'Stream List Journey', [{ destinationId }], 'Stream');
+  // One user a second for 14 s: never quiet for the 3 s flush interval.
+  const userIds = Array.from({ length: 15 }, (_, i) => `stream_${i}`);
+  for (const userId of userIds) {
+    await enterUsers(sojourn, journey.id, [userId]);
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+  await receiver.waitFor(() => membersIn(requestsTo('/stream/members')).length >= userIds.length, 60_000);
+  const members = membersIn(requestsTo('/stream/members'));
+  expect(members.map((m) => m.userId).sort()).toEqual([...userIds].sort());
+  const { rows } = await sojourn.db.query<{ oldest: Date; newest: Date }>(
+    `SELECT min(enqueued_at) AS oldest, max(enqueued_at) AS newest FROM list_members WHERE destination_id = $1`,
+    [destinationId],
+  );
+  const first = requestsTo('/stream/members')[0]?.at ?? 0;
+  // The first batch did not wait for the stream to end, nor leave before its oldest member's wait.
+  expect(first).toBeLessThan((rows[0]?.newest as Date).getTime());
+  expect(first - (rows[0]?.oldest as Date).getTime()).toBeGreaterThanOrEqual(FLUSH_INTERVAL_MS - 50);
+  expect(requestsTo('/stream/members').length).toBeGreaterThanOrEqual(2);
 });
 
 test('a batch where the server rejects 3 members with a retryable status: only those 3 are resent, alone', async () => {
@@ -121,9 +149,10 @@ const BATCH = 1_000;
 scaleTest(
   `${USERS} users reaching a webhook-audiences list step arrive in at most ${USERS / BATCH} requests, each exactly once; the audience is created once, named with the step key`,
   async () => {
-    // Batches of 1,000 flush by size. Users trickle into the step (each is a journey run, tens a
-    // second on 2 cores), so this Sojourn's flush interval is long enough never to cut a batch short.
-    const scaled = await startSojourn({ listFlushIntervalMs: 300_000 });
+    // Default list settings: users stream into the step (each is a journey run, tens a second on 2
+    // cores), so the list is never quiet for the flush interval and batches fill to 1,000 well before
+    // the maximum wait.
+    const scaled = await startSojourn();
     try {
       receiver.reply = (req) =>
         req.path === '/big/audiences'
