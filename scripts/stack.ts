@@ -177,6 +177,17 @@ async function stopLeftover(pidFile: string, marker: string, signal: NodeJS.Sign
 
 // ---- Temporal --------------------------------------------------------------------------------
 
+/**
+ * Dynamic config for the dev server: `SOJOURN_DEV_DYNAMIC_CONFIG`, `;`-separated `KEY=JSON_VALUE`
+ * pairs, added to Temporal's own defaults (e.g. `system.enableActivityEagerExecution=true`).
+ */
+export function devServerDynamicConfig(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.SOJOURN_DEV_DYNAMIC_CONFIG ?? '')
+    .split(';')
+    .map((pair) => pair.trim())
+    .filter((pair) => pair.includes('='));
+}
+
 export async function startTemporalDevServer(opts: {
   cliPath: string;
   port: number;
@@ -212,6 +223,7 @@ export async function startTemporalDevServer(opts: {
     args.push('--search-attribute', `${name}=${type}`);
   if (opts.uiCodecEndpoint !== undefined) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   if (opts.headless === true) args.push('--headless');
+  for (const value of devServerDynamicConfig()) args.push('--dynamic-config-value', value);
 
   fs.writeFileSync(opts.logFile, ''); // one run per log, so the tail in errors is about this run
   const proc = spawnLogged(opts.cliPath, args, opts.logFile, { detached: opts.detached ?? false });
