@@ -1,4 +1,10 @@
-import { continueAsNew, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  patched,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Step } from '../journeys/schema';
 import { loadJourneyPlan } from './activities';
 import { endRunSignal, journeyEventSignal, runStateQuery } from './signals';
@@ -20,6 +26,16 @@ const handlers: { [T in Step['type']]: StepHandler<T> } = {
   send: runSendStep,
   exit: runExitStep,
 };
+
+/**
+ * Sets StepId for the Web UI, unless Temporal already has that value (the first step's is set at
+ * start): each upsert is a visibility write on the server. Runs recorded before upserted every time.
+ */
+function showStep(stepId: string): void {
+  const unchanged = workflowInfo().typedSearchAttributes.get(StepIdKey) === stepId;
+  if (unchanged && patched('step-id-upsert-only-on-change')) return;
+  upsertSearchAttributes([{ key: StepIdKey, value: stepId }]);
+}
 
 function runStep(step: Step, ctx: StepContext): Promise<string | undefined> {
   // The mapped type guarantees each handler receives its own step type.
@@ -49,9 +65,14 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
   setHandler(endRunSignal, ({ reason }) => {
     exitReason ??= reason;
   });
-  const exitDeadline = resume ? resume.exitDeadline : plan.exitAfterMs === undefined ? undefined : Date.now() + plan.exitAfterMs;
+  const exitDeadline = resume
+    ? resume.exitDeadline
+    : plan.exitAfterMs === undefined
+      ? undefined
+      : Date.now() + plan.exitAfterMs;
   const exitRequested = (): boolean => {
-    if (!exitReason && exitDeadline !== undefined && Date.now() >= exitDeadline) exitReason = 'journey exit time reached';
+    if (!exitReason && exitDeadline !== undefined && Date.now() >= exitDeadline)
+      exitReason = 'journey exit time reached';
     return exitReason !== undefined;
   };
   const stepsById = new Map(plan.steps.map((s) => [s.id, s]));
@@ -66,9 +87,12 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
     const step = stepsById.get(stepId);
     if (!step) throw new Error(`journey ${plan.journeyId} v${plan.version} has no step "${stepId}"`);
     state.currentStepId = step.id;
-    upsertSearchAttributes([{ key: StepIdKey, value: step.id }]);
-    const resumed = resume?.stepId === step.id && state.steps.at(-1)?.stepId === step.id && !state.steps.at(-1)?.leftAt;
-    const visit = resumed ? (state.steps.at(-1) as StepVisit) : { stepId: step.id, type: step.type, enteredAt: new Date().toISOString() };
+    showStep(step.id);
+    const resumed =
+      resume?.stepId === step.id && state.steps.at(-1)?.stepId === step.id && !state.steps.at(-1)?.leftAt;
+    const visit = resumed
+      ? (state.steps.at(-1) as StepVisit)
+      : { stepId: step.id, type: step.type, enteredAt: new Date().toISOString() };
     if (!resumed) state.steps.push(visit);
     const here = step.id;
     stepId = await runStep(step, {
@@ -86,7 +110,13 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
       continueAsNew: (waitEndsAt) =>
         continueAsNew<typeof journeyWorkflow>({
           ...input,
-          resume: { stepId: here, waitEndsAt, ...(exitDeadline === undefined ? {} : { exitDeadline }), state, events: events.slice(-20) },
+          resume: {
+            stepId: here,
+            waitEndsAt,
+            ...(exitDeadline === undefined ? {} : { exitDeadline }),
+            state,
+            events: events.slice(-20),
+          },
         }),
     });
     Object.assign(visit, { leftAt: new Date().toISOString() });

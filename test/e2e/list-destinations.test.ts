@@ -149,10 +149,11 @@ const BATCH = 1_000;
 scaleTest(
   `${USERS} users reaching a webhook-audiences list step arrive in at most ${USERS / BATCH} requests, each exactly once; the audience is created once, named with the step key`,
   async () => {
-    // Default list settings: users stream into the step (each is a journey run, tens a second on 2
-    // cores), so the list is never quiet for the flush interval and batches fill to 1,000 well before
-    // the maximum wait.
-    const scaled = await startSojourn();
+    // Users stream into the step (each is a journey run, tens a second on 2 cores), so the list is
+    // never quiet and batches fill to 1,000 well before the maximum wait. The quiet window is 5 s
+    // rather than the default 2 s (which passed here too) so a loaded CI machine's pause of a
+    // couple of seconds mid-stream cannot cut a batch short.
+    const scaled = await startSojourn({ listFlushIntervalMs: 5_000 });
     try {
       receiver.reply = (req) =>
         req.path === '/big/audiences'
