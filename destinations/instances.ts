@@ -24,8 +24,19 @@ export function sealSettings(
   };
 }
 
+/** Every setting, the secret ones unsealed: what the runtime gets, and what an update starts from. */
+export function allSettings(row: DestinationRow, box: SecretBox): Record<string, unknown> {
+  const secret = row.settingsSecret
+    ? (JSON.parse(box.decrypt(row.settingsSecret)) as Record<string, unknown>)
+    : {};
+  return { ...row.settings, ...secret };
+}
+
 /** Settings as the API shows them: secret fields that are set read as "[redacted]". */
-export function publicSettings(row: DestinationRow, definition: LoadedDefinition | null): Record<string, unknown> {
+export function publicSettings(
+  row: DestinationRow,
+  definition: LoadedDefinition | null,
+): Record<string, unknown> {
   const shown: Record<string, unknown> = { ...row.settings };
   if (row.settingsSecret && definition) {
     for (const key of secretSettingKeys(definition)) shown[key] = REDACTED;
@@ -36,18 +47,22 @@ export function publicSettings(row: DestinationRow, definition: LoadedDefinition
 export function toInstance(row: DestinationRow, box: SecretBox): DestinationInstance {
   const definition = loadDefinition(row.slug);
   if (!definition) throw new Error(`destination ${row.id}: definition "${row.slug}" is not available`);
-  const secret = row.settingsSecret ? (JSON.parse(box.decrypt(row.settingsSecret)) as Record<string, unknown>) : {};
   return {
     id: row.id,
     slug: row.slug,
     definition,
-    settings: { ...row.settings, ...secret },
+    settings: allSettings(row, box),
     subscriptions: row.subscriptions as Subscription[] | null,
   };
 }
 
 /** The instance with its rate limit attached: every request it makes first reserves a shared slot. */
-export function toGatedInstance(row: DestinationRow, box: SecretBox, db: Queryable, defaultRateLimit: number): DestinationInstance {
+export function toGatedInstance(
+  row: DestinationRow,
+  box: SecretBox,
+  db: Queryable,
+  defaultRateLimit: number,
+): DestinationInstance {
   const limit = effectiveRateLimit(row.slug, row.rateLimit, defaultRateLimit);
   const gate = rateGate(db, row.id, limit.requestsPerSecond);
   return { ...toInstance(row, box), ...(gate ? { gate } : {}) };

@@ -3,7 +3,7 @@ import { BatchSchema, IdentifySchema, TrackSchema } from '../../ingest/schema';
 import { JourneyDefinitionSchema } from '../../journeys/schema';
 import { CodecBodySchema } from '../routes/codec';
 import { DeliveriesQuery } from '../routes/deliveries';
-import { CreateDestinationSchema } from '../routes/destinations';
+import { CreateDestinationSchema, UpdateDestinationSchema } from '../routes/destinations';
 import { EntriesSchema } from '../routes/journeys';
 import { CreateKeySchema } from '../routes/keys';
 import { ProfileBody } from '../routes/profiles';
@@ -14,7 +14,7 @@ import * as R from './responses';
 export type Auth = 'management' | 'write' | 'codec' | 'codec-token' | 'none';
 
 export interface Operation {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
   /** Express form (`/v1/journeys/:id`). */
   path: string;
   summary: string;
@@ -120,6 +120,26 @@ export const OPERATIONS: Operation[] = [
     tag: 'Destinations',
     auth: 'management',
     params: { id: 'destination id' },
+    ok: { status: 200, description: 'the destination, secrets redacted', schema: R.DestinationBody },
+  },
+  {
+    method: 'GET',
+    path: '/v1/destinations',
+    summary: 'List destinations',
+    tag: 'Destinations',
+    auth: 'management',
+    ok: { status: 200, description: 'every destination, secrets redacted', schema: R.DestinationsBody },
+  },
+  {
+    method: 'PATCH',
+    path: '/v1/destinations/:id',
+    summary: 'Change a destination: name, settings, subscriptions, rate limit',
+    tag: 'Destinations',
+    auth: 'management',
+    params: { id: 'destination id' },
+    body: UpdateDestinationSchema,
+    description:
+      'Settings merge key by key (null removes a key), so one secret can be rotated alone. `subscriptions: null` returns to the presets, `rateLimit: null` to the vendor default. Workers pick the change up within 5 seconds.',
     ok: { status: 200, description: 'the destination, secrets redacted', schema: R.DestinationBody },
   },
   {

@@ -31,6 +31,8 @@ export const DestinationBody = z.object({
   updatedAt: Timestamp,
 });
 
+export const DestinationsBody = z.object({ destinations: z.array(DestinationBody) });
+
 export const JourneyBody = z.object({
   id: z.string(),
   name: z.string(),
@@ -98,7 +100,11 @@ export const TestEventBody = z.object({
   results: z.array(
     z.object({
       action: z.string(),
-      status: z.number().int().nullable().describe('the HTTP status the destination answered (null: no answer)'),
+      status: z
+        .number()
+        .int()
+        .nullable()
+        .describe('the HTTP status the destination answered (null: no answer)'),
       outcome: z.enum(['delivered', 'failed', 'skipped']),
       response: z.unknown().describe('the full last response: status, headers, body'),
       request: z.unknown().describe('the last request as sent, secrets redacted'),
@@ -106,7 +112,12 @@ export const TestEventBody = z.object({
       latencyMs: z.number(),
       exchanges: z.array(z.unknown()).describe('every request and response of this action'),
       error: z
-        .object({ code: z.string(), message: z.string(), retryable: z.boolean(), httpStatus: z.number().int().optional() })
+        .object({
+          code: z.string(),
+          message: z.string(),
+          retryable: z.boolean(),
+          httpStatus: z.number().int().optional(),
+        })
         .optional(),
     }),
   ),
