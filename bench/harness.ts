@@ -49,11 +49,22 @@ export async function startBench(): Promise<Bench> {
     SOJOURN_WORKFLOW_BUNDLE: await prepareWorkflowBundle(dataDir),
   };
   Object.assign(process.env, env);
-  const worker = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', 'worker', 'main.ts')], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const config = { ...loadConfig(), port: 0, temporalAddress: stack.temporalAddress, databaseUrl: stack.databaseUrl, apiKey: env.SOJOURN_API_KEY as string, writeKey: env.SOJOURN_WRITE_KEY as string };
+  const worker = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(__dirname, '..', 'worker', 'main.ts')],
+    {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const config = {
+    ...loadConfig(),
+    port: 0,
+    temporalAddress: stack.temporalAddress,
+    databaseUrl: stack.databaseUrl,
+    apiKey: env.SOJOURN_API_KEY as string,
+    writeKey: env.SOJOURN_WRITE_KEY as string,
+  };
   const api = await startApiServer(config);
   const receiver = await startReceiver();
   const connection = await Connection.connect({ address: stack.temporalAddress });

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: measures Sojourn on this machine and writes bench/results.json.
  * Sizes: BENCH_USERS (entries, default 2000), BENCH_LATENCY_USERS (500), BENCH_LIST_MEMBERS (10000),
- * BENCH_WAITING_USERS (10000), BENCH_EVENTS (5000). BENCH_ONLY=entries,lists,ingest,waiting runs a subset.
+ * BENCH_WAITING_USERS (10000), BENCH_EVENTS (5000); BENCH_STEADY_USERS (300) at BENCH_STEADY_RATE (10/s). BENCH_ONLY=entries,lists,ingest,waiting runs a subset.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,11 +27,18 @@ async function main(): Promise<void> {
     if (wanted('entries')) {
       const entries = await benchEntries(bench, size('BENCH_USERS', 2000));
       const latency = await benchLatency(bench, size('BENCH_LATENCY_USERS', 500));
+      // The same at a rate this machine sustains, so the latency floor shows apart from queueing.
+      const steady = await benchLatency(
+        bench,
+        size('BENCH_STEADY_USERS', 300),
+        size('BENCH_STEADY_RATE', 10),
+      );
       results.entries = {
         ...entries,
         p50Ms: latency.p50Ms,
         p99Ms: latency.p99Ms,
         latencyAtUsersPerSecond: latency.atUsersPerSecond,
+        steady: { usersPerSecond: steady.atUsersPerSecond, p50Ms: steady.p50Ms, p99Ms: steady.p99Ms },
       };
       console.log('entries', results.entries);
     }

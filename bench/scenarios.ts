@@ -6,7 +6,13 @@ async function webhookDestination(bench: Bench, pathName: string): Promise<strin
   const res = await bench.call('POST', '/v1/destinations', {
     name: `bench ${pathName}`,
     destination: 'webhook',
-    subscriptions: [{ subscribe: 'type = "track"', partnerAction: 'send', mapping: { url: `${bench.receiver.url}${pathName}`, method: 'POST', data: { '@path': '$.' } } }],
+    subscriptions: [
+      {
+        subscribe: 'type = "track"',
+        partnerAction: 'send',
+        mapping: { url: `${bench.receiver.url}${pathName}`, method: 'POST', data: { '@path': '$.' } },
+      },
+    ],
   });
   if (res.status !== 201) throw new Error(`destination: ${JSON.stringify(res.body)}`);
   return res.body.id;
@@ -31,8 +37,11 @@ const sendJourney = (name: string, destinationId: string) => ({
 
 async function enter(bench: Bench, journeyId: string, userIds: string[], chunk = 500): Promise<void> {
   for (let i = 0; i < userIds.length; i += chunk) {
-    const res = await bench.call('POST', `/v1/journeys/${journeyId}/entries`, { users: userIds.slice(i, i + chunk).map((userId) => ({ userId })) });
-    if (res.status !== 202) throw new Error(`entries: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
+    const res = await bench.call('POST', `/v1/journeys/${journeyId}/entries`, {
+      users: userIds.slice(i, i + chunk).map((userId) => ({ userId })),
+    });
+    if (res.status !== 202)
+      throw new Error(`entries: ${res.status} ${JSON.stringify(res.body).slice(0, 300)}`);
   }
 }
 
@@ -62,7 +71,9 @@ export async function benchEntries(bench: Bench, users: number) {
     taskQueue: 'bench-baseline',
     workflowsPath: require.resolve('./baseline-workflows'),
     activities: { noop: async () => undefined },
-    connection: await (await import('@temporalio/worker')).NativeConnection.connect({ address: bench.stack.temporalAddress }),
+    connection: await (
+      await import('@temporalio/worker')
+    ).NativeConnection.connect({ address: bench.stack.temporalAddress }),
   });
   const running = worker.run();
   const t0 = Date.now();
@@ -70,33 +81,44 @@ export async function benchEntries(bench: Bench, users: number) {
   const lane = async () => {
     while (next < users) {
       const i = next++;
-      await bench.temporal.workflow.execute('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${t0}-${i}` });
+      await bench.temporal.workflow.execute('baselineWorkflow', {
+        taskQueue: 'bench-baseline',
+        workflowId: `baseline-${t0}-${i}`,
+      });
     }
   };
   await Promise.all(Array.from({ length: 64 }, lane));
   const baselinePerSecond = users / ((Date.now() - t0) / 1000);
   worker.shutdown();
   await running;
-  return { users, usersPerSecond: round(usersPerSecond), baselinePerSecond: round(baselinePerSecond), ratio: round(usersPerSecond / baselinePerSecond, 2) };
+  return {
+    users,
+    usersPerSecond: round(usersPerSecond),
+    baselinePerSecond: round(baselinePerSecond),
+    ratio: round(usersPerSecond / baselinePerSecond, 2),
+  };
 }
 
-/** Latency from entry to receipt at a steady 50 users/s. */
+/** Latency from entry to receipt, users entered one by one at a steady rate (50/s by default). */
 export async function benchLatency(bench: Bench, users: number, perSecond = 50) {
-  const destinationId = await webhookDestination(bench, '/latency');
-  const journeyId = await publishedJourney(bench, sendJourney('Bench Latency', destinationId));
+  const pathName = `/latency-${perSecond}`;
+  const destinationId = await webhookDestination(bench, pathName);
+  const journeyId = await publishedJourney(bench, sendJourney(`Bench Latency ${perSecond}/s`, destinationId));
   const enteredAt = new Map<string, number>();
   const t0 = Date.now();
   const calls: Promise<unknown>[] = [];
   for (let i = 0; i < users; i++) {
     const wait = t0 + (i * 1000) / perSecond - Date.now();
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const userId = `lat_u${i}`;
+    const userId = `lat${perSecond}_u${i}`;
     enteredAt.set(userId, Date.now());
     calls.push(bench.call('POST', `/v1/journeys/${journeyId}/entries`, { users: [{ userId }] }));
   }
   await Promise.all(calls);
-  await until(() => arrivalsByUser(bench, '/latency').size >= users, 120_000, 'latency users');
-  const latencies = [...arrivalsByUser(bench, '/latency')].map(([u, at]) => at - (enteredAt.get(u) ?? at)).sort((a, b) => a - b);
+  await until(() => arrivalsByUser(bench, pathName).size >= users, 120_000, 'latency users');
+  const latencies = [...arrivalsByUser(bench, pathName)]
+    .map(([u, at]) => at - (enteredAt.get(u) ?? at))
+    .sort((a, b) => a - b);
   return { p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), atUsersPerSecond: perSecond };
 }
 
@@ -112,7 +134,12 @@ export async function benchWaiting(bench: Bench, users: number) {
     ],
   });
   const t0 = Date.now();
-  await enter(bench, journeyId, Array.from({ length: users }, (_, i) => `wait_u${i}`), 1000);
+  await enter(
+    bench,
+    journeyId,
+    Array.from({ length: users }, (_, i) => `wait_u${i}`),
+    1000,
+  );
   // Every run must have reached its timer, not just been started.
   const query = `JourneyId = "${journeyId}" AND StepId = "wait"`;
   let parked = 0;
@@ -121,7 +148,13 @@ export async function benchWaiting(bench: Bench, users: number) {
     if (parked < users) await new Promise((r) => setTimeout(r, 500));
   }
   const seconds = round((Date.now() - t0) / 1000, 1);
-  return { users, parked, seconds, workerRssMb: rssMb(bench.worker.pid), serverRssMb: rssMb(temporalServerPid(bench.stack.temporalAddress)) };
+  return {
+    users,
+    parked,
+    seconds,
+    workerRssMb: rssMb(bench.worker.pid),
+    serverRssMb: rssMb(temporalServerPid(bench.stack.temporalAddress)),
+  };
 }
 
 /** /v1/batch throughput with an event journey attached that some of the events enter. */
@@ -129,7 +162,11 @@ export async function benchIngest(bench: Bench, events: number, batchSize = 100)
   const destinationId = await webhookDestination(bench, '/ingest');
   await publishedJourney(bench, {
     ...sendJourney('Bench Ingest', destinationId),
-    entry: { type: 'event', event: 'Order Completed', where: [{ path: 'properties.total', op: 'gte', value: 50 }] },
+    entry: {
+      type: 'event',
+      event: 'Order Completed',
+      where: [{ path: 'properties.total', op: 'gte', value: 50 }],
+    },
   });
   const auth = `Basic ${Buffer.from(`${bench.env.SOJOURN_WRITE_KEY}:`).toString('base64')}`;
   const t0 = Date.now();
@@ -138,16 +175,35 @@ export async function benchIngest(bench: Bench, events: number, batchSize = 100)
     const batch = Array.from({ length: Math.min(batchSize, events - i) }, (_, j) => {
       const n = i + j;
       return n % 10 === 0
-        ? { type: 'track', userId: `ing_u${n % 500}`, event: 'Order Completed', properties: { total: 80 }, messageId: `ing-${n}` }
-        : { type: 'track', userId: `ing_u${n % 500}`, event: 'Product Viewed', properties: { sku: `sku-${n}` }, messageId: `ing-${n}` };
+        ? {
+            type: 'track',
+            userId: `ing_u${n % 500}`,
+            event: 'Order Completed',
+            properties: { total: 80 },
+            messageId: `ing-${n}`,
+          }
+        : {
+            type: 'track',
+            userId: `ing_u${n % 500}`,
+            event: 'Product Viewed',
+            properties: { sku: `sku-${n}` },
+            messageId: `ing-${n}`,
+          };
     });
-    batches.push(fetch(`${bench.api.url}/v1/batch`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) }));
+    batches.push(
+      fetch(`${bench.api.url}/v1/batch`, {
+        method: 'POST',
+        headers: { authorization: auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ batch }),
+      }),
+    );
     if (batches.length >= 4) {
       const res = await batches.shift();
       if (res && res.status !== 200) throw new Error(`batch: ${res.status} ${await res.text()}`);
     }
   }
-  for (const res of await Promise.all(batches)) if (res.status !== 200) throw new Error(`batch: ${res.status}`);
+  for (const res of await Promise.all(batches))
+    if (res.status !== 200) throw new Error(`batch: ${res.status}`);
   return { events, eventsPerSecond: round(events / ((Date.now() - t0) / 1000)) };
 }
 
