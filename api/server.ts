@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { SojournConfig } from '../config/env';
 import { createPool } from '../db/pool';
 import { codecTokenFor, payloadCodecFor } from '../security/codec-keys';
+import { dataConverterFor } from '../security/data-converter';
 import { installEgressGuard } from '../security/egress/guard';
 import { secretBoxFor } from '../security/keys';
 import { createApp } from './app';
@@ -13,14 +14,23 @@ export interface RunningApi {
   stop(): Promise<void>;
 }
 
-export type ApiConfig = SojournConfig & { temporalAddress: string; databaseUrl: string; apiKey: string; writeKey: string };
+export type ApiConfig = SojournConfig & {
+  temporalAddress: string;
+  databaseUrl: string;
+  apiKey: string;
+  writeKey: string;
+};
 
 /** Starts the HTTP API (port 0 picks a free one) and returns its URL. */
 export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
   const connection = await Connection.connect({ address: config.temporalAddress });
   // Every payload this client writes (workflow inputs, signals) is encrypted (SPEC §6).
   const codec = payloadCodecFor(config);
-  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: { payloadCodecs: [codec] } });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    dataConverter: { ...dataConverterFor(config), payloadCodecs: [codec] },
+  });
   const db = createPool(config.databaseUrl);
   installEgressGuard(config.allowedNetworks); // the event tester runs destinations in this process
   const app = createApp({

@@ -4,7 +4,7 @@ import { createActivities } from '../activities';
 import type { SojournConfig } from '../config/env';
 import { createPool } from '../db/pool';
 import { instanceLoader } from '../destinations/instances';
-import { payloadCodecFor } from '../security/codec-keys';
+import { dataConverterFor } from '../security/data-converter';
 import { installEgressGuard } from '../security/egress/guard';
 import { secretBoxFor } from '../security/keys';
 import { WORKFLOWS_PATH } from './bundle';
@@ -33,8 +33,12 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   // it must use the same data converter as the worker once payloads are encoded.
   const clientConnection = await Connection.connect({ address: config.temporalAddress });
   // One codec for worker and client: every payload is encrypted before it reaches Temporal (SPEC §6).
-  const dataConverter = { payloadCodecs: [payloadCodecFor(config)] };
-  const temporal = new Client({ connection: clientConnection, namespace: config.temporalNamespace, dataConverter });
+  const dataConverter = dataConverterFor(config);
+  const temporal = new Client({
+    connection: clientConnection,
+    namespace: config.temporalNamespace,
+    dataConverter,
+  });
   // Destinations run here: every connection they open is checked against the allowed networks (SSRF).
   installEgressGuard(config.allowedNetworks);
   const bundlePath = options.workflowBundlePath ?? process.env.SOJOURN_WORKFLOW_BUNDLE;

@@ -4,7 +4,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { startApiServer, type RunningApi } from '../../api/server';
 import { loadConfig, type SojournConfig } from '../../config/env';
-import { payloadCodecFor } from '../../security/codec-keys';
+import { dataConverterFor } from '../../security/data-converter';
 import { startWorker, type RunningWorker } from '../../worker/run';
 
 export interface ApiResponse<T = unknown> {
@@ -19,7 +19,12 @@ export interface TestSojourn {
   db: Pool;
   worker: Pick<RunningWorker, 'stop'>;
   /** A management call with the API key (unless `auth: false`); `raw` sends a body as is. */
-  call<T = any>(method: string, path: string, body?: unknown, opts?: { auth?: boolean; raw?: string }): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
+  call<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { auth?: boolean; raw?: string },
+  ): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
   /** A Tracking API call (`identify`, `track`, `batch`) with the write key as Basic user name. */
   ingest(kind: 'identify' | 'track' | 'batch', body: unknown): Promise<ApiResponse>;
   stop(): Promise<void>;
@@ -50,7 +55,8 @@ export async function startSojourn(
   // A test may bring its own servers (fault tests restart them); else the global setup's.
   const temporalAddress = overrides.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
   const databaseUrl = overrides.databaseUrl ?? process.env.DATABASE_URL;
-  if (!temporalAddress || !databaseUrl) throw new Error('TEMPORAL_ADDRESS / DATABASE_URL unset: run through jest global setup');
+  if (!temporalAddress || !databaseUrl)
+    throw new Error('TEMPORAL_ADDRESS / DATABASE_URL unset: run through jest global setup');
   const config = {
     ...base,
     port: 0,
@@ -69,7 +75,11 @@ export async function startSojourn(
   const api: RunningApi = await startApiServer(config);
   const connection = await Connection.connect({ address: temporalAddress });
   // The same codec as the API and worker, so tests read results and histories decoded.
-  const temporal = new Client({ connection, namespace: config.temporalNamespace, dataConverter: { payloadCodecs: [payloadCodecFor(config)] } });
+  const temporal = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    dataConverter: dataConverterFor(config),
+  });
   const db = new Pool({ connectionString: databaseUrl, max: 2 });
   db.on('error', () => undefined); // idle clients lose their connection when a fault test restarts PostgreSQL
   return {

@@ -6,13 +6,11 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../../config/env';
 import { FIXTURE_CODEC_KEY } from '../../scripts/record-histories';
-import { payloadCodecFor } from '../../security/codec-keys';
+import { dataConverterFor, FAILURE_CONVERTER_PATH } from '../../security/data-converter';
 import { WORKFLOWS_PATH } from '../../worker/bundle';
 
 /** Fixtures are recorded encrypted, like every history; the replay decodes them with their key. */
-const dataConverter = {
-  payloadCodecs: [payloadCodecFor(loadConfig({ SOJOURN_CODEC_KEY: FIXTURE_CODEC_KEY }))],
-};
+const dataConverter = dataConverterFor(loadConfig({ SOJOURN_CODEC_KEY: FIXTURE_CODEC_KEY }));
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'histories');
 
@@ -67,6 +65,7 @@ test.each(sendFixtures.map((f) => [f.name, f] as const))(
     const realSendStep = path.join(path.dirname(WORKFLOWS_PATH), 'steps', 'send.ts');
     const { code } = await bundleWorkflowCode({
       workflowsPath: WORKFLOWS_PATH,
+      failureConverterPath: FAILURE_CONVERTER_PATH,
       logger: new DefaultLogger('ERROR'),
       webpackConfigHook: (config) => {
         config.resolve = config.resolve ?? {};

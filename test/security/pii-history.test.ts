@@ -167,6 +167,49 @@ test('decoded with the codec, the same history does hold it (so the check above 
   for (const value of PLANTED) expect(decodedText).toContain(value);
 });
 
+test('a failed delivery, whose error may quote what was sent, leaves its message encoded in the raw history', async () => {
+  receiver.reply = (req) =>
+    req.path === '/refuse'
+      ? { status: 400, body: { error: `invalid email ${EMAIL}` } }
+      : { status: 200, body: {} };
+  const destination = await sojourn.call('POST', '/v1/destinations', {
+    name: 'Refusing hook',
+    destination: 'webhook',
+    subscriptions: [
+      {
+        subscribe: 'type = "identify"',
+        partnerAction: 'send',
+        mapping: { url: `${receiver.url}/refuse`, method: 'POST', data: { '@path': '$.' } },
+      },
+    ],
+  });
+  expect(destination.status).toBe(201);
+  const journey = await publishedJourney(destination.body.id);
+  const entered = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, {
+    users: [{ userId: `u_refused_${Date.now()}` }],
+  });
+  const workflowId = entered.body.entries[0].workflowId as string;
+  await sojourn.temporal.workflow.getHandle(workflowId).result();
+
+  const raw = await rawClient.workflow.getHandle(workflowId).fetchHistory();
+  const failures = (raw.events ?? []).flatMap((e) =>
+    e.activityTaskFailedEventAttributes?.failure ? [e.activityTaskFailedEventAttributes.failure] : [],
+  );
+  expect(failures.length).toBeGreaterThan(0);
+  for (const failure of failures) {
+    expect(failure.message).toBe('Encoded failure');
+    expect(Buffer.from(failure.encodedAttributes?.metadata?.encoding ?? []).toString()).toBe(
+      ENCRYPTED_ENCODING,
+    );
+  }
+  expect(textOf(raw).join('\n')).not.toContain(EMAIL);
+  // Through the codec (as the Temporal UI reads it) the error is all there.
+  const decoded = await payloadCodecFor(sojourn.config).decode(
+    failures.map((f) => f.encodedAttributes as Payload),
+  );
+  expect(Buffer.from(decoded[0]?.data ?? []).toString()).toMatch(/400|Bad Request/);
+});
+
 test('user ids stay visible in workflow ids and search attributes, by design, so operators find runs', async () => {
   const { workflowExecutionInfo: executionInfo } = await rawClient.workflowService.describeWorkflowExecution({
     namespace: sojourn.config.temporalNamespace,

@@ -1,0 +1,12 @@
+import type { DataConverter } from '@temporalio/common';
+import { payloadCodecFor } from './codec-keys';
+
+type CodecConfig = Parameters<typeof payloadCodecFor>[0];
+
+/** Module path of the failure converter: workflow bundles and workers load it by path. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/** The data converter every Temporal client and worker of this deployment uses (SPEC §6). */
+export function dataConverterFor(config: CodecConfig): DataConverter {
+  return { payloadCodecs: [payloadCodecFor(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
+}
