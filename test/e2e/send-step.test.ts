@@ -72,7 +72,13 @@ async function deliveriesOf(workflowId: string) {
     'SELECT message_id, attempt, status, http_status, action, error FROM deliveries WHERE workflow_id = $1 ORDER BY id',
     [workflowId],
   );
-  return rows as Array<{ message_id: string; attempt: number; status: string; http_status: number | null; error: string | null }>;
+  return rows as Array<{
+    message_id: string;
+    attempt: number;
+    status: string;
+    http_status: number | null;
+    error: string | null;
+  }>;
 }
 
 test('a user entered through the API reaches the send step: the webhook receives Engage-shaped track and identify', async () => {
@@ -85,9 +91,13 @@ test('a user entered through the API reaches the send step: the webhook receives
   const key = journey.stepKeys.send as string;
   expect(key).toMatch(KEY_PATTERN);
 
-  const entered = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, { users: [{ userId: 'u_1', traits: { plan: 'pro' } }] });
+  const entered = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, {
+    users: [{ userId: 'u_1', traits: { plan: 'pro' } }],
+  });
   expect(entered.status).toBe(202);
-  expect(entered.body.entries).toEqual([{ userId: 'u_1', workflowId: `journey:${journey.id}:u_1`, status: 'started' }]);
+  expect(entered.body.entries).toEqual([
+    { userId: 'u_1', workflowId: `journey:${journey.id}:u_1`, status: 'started' },
+  ]);
 
   const state = await runResult(`journey:${journey.id}:u_1`);
   expect(state.status).toBe('completed');
@@ -109,7 +119,12 @@ test('a user entered through the API reaches the send step: the webhook receives
     properties: { audience_key: key, [key]: true },
     context: { personas },
   });
-  expect(identify?.body).toMatchObject({ type: 'identify', userId: 'u_1', traits: { [key]: true }, context: { personas } });
+  expect(identify?.body).toMatchObject({
+    type: 'identify',
+    userId: 'u_1',
+    traits: { [key]: true },
+    context: { personas },
+  });
   const trackBody = track?.body as { messageId: string; timestamp: string };
   expect(trackBody.messageId).toMatch(/^sj-[0-9a-f]{40}$/);
   expect(track?.headers['idempotency-key']).toBe(trackBody.messageId);
@@ -122,7 +137,9 @@ test('a user entered through the API reaches the send step: the webhook receives
   ]);
 
   // Entering the same user again into a `once` journey makes no second run and no second delivery.
-  const again = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, { users: [{ userId: 'u_1' }] });
+  const again = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, {
+    users: [{ userId: 'u_1' }],
+  });
   expect(again.body.entries[0].status).toBe('already_entered');
   await new Promise((r) => setTimeout(r, 1000));
   expect(receiver.received.filter((r) => r.path === '/track' || r.path === '/identify')).toHaveLength(2);
@@ -132,22 +149,70 @@ test('a user entered through the API reaches the send step: the webhook receives
   const address = process.env.TEMPORAL_ADDRESS as string;
   let listed = '';
   for (let i = 0; i < 50 && !listed.includes(`journey:${journey.id}:u_1`); i++) {
-    listed = execFileSync(cli, ['workflow', 'list', '--address', address, '--query', `JourneyId="${journey.id}"`], { encoding: 'utf8' });
+    listed = execFileSync(
+      cli,
+      ['workflow', 'list', '--address', address, '--query', `JourneyId="${journey.id}"`],
+      { encoding: 'utf8' },
+    );
     if (!listed.includes(journey.id)) await new Promise((r) => setTimeout(r, 200));
   }
   expect(listed).toContain(`journey:${journey.id}:u_1`);
   const shown = JSON.parse(
-    execFileSync(cli, ['workflow', 'show', '--address', address, '--workflow-id', `journey:${journey.id}:u_1`, '--output', 'json'], {
-      encoding: 'utf8',
-    }),
-  ) as { events: Array<Record<string, { activityType?: { name: string } }>> };
-  const scheduled = shown.events.flatMap((e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? []);
-  expect(scheduled).toEqual(['loadJourneyPlan', 'resolveIdentifiers', 'resolveIdentifiers', 'deliverEvent', 'deliverEvent']);
+    execFileSync(
+      cli,
+      [
+        'workflow',
+        'show',
+        '--address',
+        address,
+        '--workflow-id',
+        `journey:${journey.id}:u_1`,
+        '--output',
+        'json',
+      ],
+      {
+        encoding: 'utf8',
+      },
+    ),
+  ) as { events: ShownEvent[] };
+  const scheduled = shown.events.flatMap(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name ?? [],
+  );
+  expect(scheduled).toEqual(['deliverEvent', 'deliverEvent']);
+  // The reads are local activities: markers in the history, named by their activity type.
+  expect(shown.events.flatMap(localActivityType)).toEqual([
+    'loadJourneyPlan',
+    'resolveIdentifiers',
+    'resolveIdentifiers',
+  ]);
 });
+
+interface ShownPayload {
+  data?: unknown;
+}
+interface ShownEvent {
+  activityTaskScheduledEventAttributes?: { activityType?: { name: string } };
+  markerRecordedEventAttributes?: {
+    markerName?: string;
+    details?: Record<string, { payloads?: ShownPayload[] }>;
+  };
+}
+
+/** The activity type a local-activity marker records (core's bookkeeping payload, json/plain). */
+function localActivityType(event: ShownEvent): string[] {
+  const marker = event.markerRecordedEventAttributes;
+  if (marker?.markerName !== 'core_local_activity') return [];
+  const data = marker.details?.data?.payloads?.[0]?.data;
+  const record = (typeof data === 'string' ? JSON.parse(Buffer.from(data, 'base64').toString()) : data) as {
+    activity_type?: string;
+  };
+  return record?.activity_type ? [record.activity_type] : [];
+}
 
 test('a webhook answering 500 twice is retried with the same messageId until 200; a 400 fails without retry and the run completes', async () => {
   receiver.reply = (req, n) => {
-    if (req.path === '/flaky') return n <= 2 ? { status: 500, body: { error: 'boom' } } : { status: 200, body: { ok: true } };
+    if (req.path === '/flaky')
+      return n <= 2 ? { status: 500, body: { error: 'boom' } } : { status: 200, body: { ok: true } };
     if (req.path === '/rejecting') return { status: 400, body: { error: 'bad payload' } };
     return { status: 200 };
   };
