@@ -19,12 +19,13 @@ export interface TestSojourn {
   db: Pool;
   worker: Pick<RunningWorker, 'stop'>;
   /** A management call with the API key (unless `auth: false`); `raw` sends a body as is. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
   call<T = any>(
     method: string,
     path: string,
     body?: unknown,
     opts?: { auth?: boolean; raw?: string },
-  ): Promise<ApiResponse<T>>; // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read loosely typed JSON
+  ): Promise<ApiResponse<T>>;
   /** A Tracking API call (`identify`, `track`, `batch`) with the write key as Basic user name. */
   ingest(kind: 'identify' | 'track' | 'batch', body: unknown): Promise<ApiResponse>;
   stop(): Promise<void>;
