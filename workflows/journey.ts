@@ -82,6 +82,19 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
     return info.continueAsNewSuggested || info.historyLength > plan.maxHistoryEvents;
   };
 
+  /**
+   * Signals that arrive while a run starts are delivered once its handlers are set, just before its
+   * first step: they came after the user reached that step (or, resumed, after the carried events),
+   * so they are news to it. Runs recorded before counted them as earlier events.
+   */
+  const carriedEvents = resume?.events.length ?? 0;
+  let firstStepOfRun = true;
+  const eventsBeforeStep = (): number => {
+    const first = firstStepOfRun;
+    firstStepOfRun = false;
+    return first && patched('events-arriving-at-run-start-are-news') ? carriedEvents : events.length;
+  };
+
   let stepId: string | undefined = resume?.stepId ?? plan.start;
   while (stepId !== undefined && !exitRequested()) {
     const step = stepsById.get(stepId);
@@ -102,6 +115,7 @@ export async function journeyWorkflow(input: JourneyRunInput): Promise<RunState>
       workflowId: workflowInfo().workflowId,
       visit,
       events,
+      eventsBeforeStep: eventsBeforeStep(),
       exitRequested,
       ...(exitDeadline === undefined ? {} : { exitDeadline }),
       ...(resumed && resume ? { resumeWaitEndsAt: resume.waitEndsAt } : {}),

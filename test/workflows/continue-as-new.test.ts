@@ -1,4 +1,5 @@
-import type { RunState } from '../../workflows/types';
+import { journeyEventSignal } from '../../workflows/signals';
+import type { JourneyEventSignal, JourneyRunInput, RunState } from '../../workflows/types';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 
 let sojourn: TestSojourn;
@@ -9,6 +10,108 @@ beforeAll(async () => {
 });
 afterAll(() => sojourn?.stop());
 
+const HOLD_FOR_BIG_PURCHASE = {
+  entry: { type: 'event', event: 'Cart Created' },
+  start: 'hold',
+  steps: [
+    {
+      id: 'hold',
+      type: 'hold_until',
+      branches: [
+        {
+          name: 'big',
+          event: 'Purchased',
+          where: [{ path: 'properties.total', op: 'gte', value: 100 }],
+          next: 'end',
+        },
+      ],
+      timeout: '10d', // 50 s: without the fix the hold ends on its timeout, a clear failure
+      timeoutNext: 'end',
+    },
+    { id: 'end', type: 'exit' },
+  ],
+};
+
+async function publishedHold(name: string): Promise<{ journeyId: string; version: number }> {
+  const created = await sojourn.call('POST', '/v1/journeys', { name, ...HOLD_FOR_BIG_PURCHASE });
+  const published = await sojourn.call('POST', `/v1/journeys/${created.body.id}/publish`);
+  return { journeyId: created.body.id as string, version: published.body.version as number };
+}
+
+const purchase = (messageId: string, total: number): JourneyEventSignal => ({
+  event: 'Purchased',
+  messageId,
+  properties: { total },
+  timestamp: new Date().toISOString(),
+});
+
+/**
+ * Signal-with-start puts the signal in the run's first workflow task, before its handlers are set:
+ * the same as an event that reaches a run still starting (a slow worker, or right after continue-as-new).
+ */
+async function startWithEvent(
+  workflowId: string,
+  input: JourneyRunInput,
+  event: JourneyEventSignal,
+): Promise<RunState> {
+  const handle = await sojourn.temporal.workflow.signalWithStart('journeyWorkflow', {
+    workflowId,
+    taskQueue: sojourn.config.taskQueue,
+    args: [input],
+    signal: journeyEventSignal,
+    signalArgs: [event],
+  });
+  return (await handle.result()) as RunState;
+}
+
+const outcomes = (state: RunState) => state.steps.map((s) => [s.stepId, s.outcome]);
+
+test('an event that arrives while a run is starting counts for its first step', async () => {
+  const { journeyId, version } = await publishedHold('Early Purchase');
+  const state = await startWithEvent(
+    `journey:${journeyId}:early`,
+    { journeyId, version, userId: 'early', entryNo: 1 },
+    purchase('m-early', 250),
+  );
+  expect(outcomes(state)).toEqual([
+    ['hold', 'big'],
+    ['end', 'exited'],
+  ]);
+});
+
+test('a resumed wait counts an event that arrives while the new run starts, not the events it carried', async () => {
+  const { journeyId, version } = await publishedHold('Resumed Purchase');
+  const enteredAt = new Date().toISOString();
+  const resumedWith = (carried: JourneyEventSignal[]): JourneyRunInput => ({
+    journeyId,
+    version,
+    userId: 'resumed',
+    entryNo: 1,
+    resume: {
+      stepId: 'hold',
+      waitEndsAt: Date.now() + 50_000,
+      state: {
+        journeyId,
+        version,
+        userId: 'resumed',
+        status: 'running',
+        steps: [{ stepId: 'hold', type: 'hold_until', enteredAt }],
+        deliveries: [],
+      },
+      events: carried,
+    },
+  });
+  const state = await startWithEvent(
+    `journey:${journeyId}:resumed`,
+    resumedWith([purchase('m-small', 1)]),
+    purchase('m-big', 250),
+  );
+  expect(outcomes(state)).toEqual([
+    ['hold', 'big'],
+    ['end', 'exited'],
+  ]);
+});
+
 test('a run flooded with events while it waits continues as new and resumes the same wait', async () => {
   const created = await sojourn.call('POST', '/v1/journeys', {
     name: 'Flooded Hold',
@@ -18,7 +121,14 @@ test('a run flooded with events while it waits continues as new and resumes the 
       {
         id: 'hold',
         type: 'hold_until',
-        branches: [{ name: 'big', event: 'Purchased', where: [{ path: 'properties.total', op: 'gte', value: 100 }], next: 'end' }],
+        branches: [
+          {
+            name: 'big',
+            event: 'Purchased',
+            where: [{ path: 'properties.total', op: 'gte', value: 100 }],
+            next: 'end',
+          },
+        ],
         // 150 s: long enough that a slow machine still delivers the flood and the big purchase before it.
         timeout: '30d',
         timeoutNext: 'end',
@@ -33,7 +143,8 @@ test('a run flooded with events while it waits continues as new and resumes the 
   const handle = sojourn.temporal.workflow.getHandle(workflowId);
   const firstRunId = (await handle.describe()).runId;
 
-  for (let i = 0; i < 40; i++) await sojourn.ingest('track', { userId: 'flood', event: 'Purchased', properties: { total: 1 } });
+  for (let i = 0; i < 40; i++)
+    await sojourn.ingest('track', { userId: 'flood', event: 'Purchased', properties: { total: 1 } });
   let latest = firstRunId;
   for (let i = 0; i < 100 && latest === firstRunId; i++) {
     latest = (await sojourn.temporal.workflow.getHandle(workflowId).describe()).runId;

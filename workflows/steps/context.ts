@@ -10,6 +10,8 @@ export interface StepContext {
   visit: StepVisit;
   /** Events received along the path, newest last (conditions on `context.*`). */
   events: JourneyEventSignal[];
+  /** How many of `events` had arrived before the user reached this step: the rest are news to it. */
+  eventsBeforeStep: number;
   /** Set when an exit event arrives or the journey's exit time passes; waits end early. */
   exitRequested(): boolean;
   /** Workflow time (ms) at which the journey's `exit.after` ends the run, if it has one. */
@@ -23,4 +25,7 @@ export interface StepContext {
 }
 
 /** Returns the next step id, or undefined when the journey ends here. */
-export type StepHandler<T extends Step['type']> = (step: StepOf<T>, ctx: StepContext) => Promise<string | undefined>;
+export type StepHandler<T extends Step['type']> = (
+  step: StepOf<T>,
+  ctx: StepContext,
+) => Promise<string | undefined>;

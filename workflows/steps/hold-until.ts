@@ -6,7 +6,7 @@ import { waitFor } from './wait';
 
 /** Waits for the first event that matches a branch, or the timeout; events that arrived earlier don't count. */
 export const runHoldUntilStep: StepHandler<'hold_until'> = async (step, ctx) => {
-  const seenBefore = ctx.events.length;
+  const seenBefore = ctx.eventsBeforeStep;
   let matched: { branchIndex: number; event: JourneyEventSignal } | undefined;
   const check = (): boolean => {
     for (const event of ctx.events.slice(seenBefore)) {
