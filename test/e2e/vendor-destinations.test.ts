@@ -19,6 +19,9 @@ afterAll(async () => {
   await sojourn?.stop();
   nock.cleanAll();
   nock.enableNetConnect();
+  // nock patches Node's own http module, which Jest shares between test files run in one process:
+  // without this, its interceptor outlives the file and answers later files' requests.
+  nock.restore();
 });
 
 const BRAZE = 'https://rest.iad-01.braze.com';
