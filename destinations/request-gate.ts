@@ -23,8 +23,8 @@ export class RateLimitedError extends Error {
  * activity never sleeps past its timeout and backlogs queue in Temporal instead of in memory.
  */
 export const MAX_SLOT_WAIT_MS = 20_000;
-/** How late after its slot a request may still go (the spacing leaves 10% of room for it). */
-const LATE_TOLERANCE_MS = 15;
+/** How late after its slot a request may still go; the rest of the 250 ms room is for jitter after the gate. */
+const LATE_TOLERANCE_MS = 50;
 const MAX_LATE_RETRIES = 20;
 
 export function rateGate(
@@ -36,10 +36,14 @@ export function rateGate(
   const spacing = spacingMs(requestsPerSecond);
   return async () => {
     for (let attempt = 1; ; attempt++) {
+      // The slot's time was taken on the database clock somewhere during the call: counting it from
+      // before the call makes a slow round trip count as lateness too.
+      const askedAt = Date.now();
       const slot = await reserveSlot(db, destinationId, spacing, MAX_SLOT_WAIT_MS);
       if (!slot.reserved) throw new RateLimitedError(destinationId, slot.waitMs);
-      const dueAt = Date.now() + slot.waitMs;
-      if (slot.waitMs > 0) await new Promise((resolve) => setTimeout(resolve, slot.waitMs));
+      const dueAt = askedAt + slot.waitMs;
+      const sleepMs = dueAt - Date.now();
+      if (sleepMs > 0) await new Promise((resolve) => setTimeout(resolve, sleepMs));
       // A busy event loop can wake us well after our slot, next to later slots others are using:
       // sending then could exceed the limit in that second, so give the slot up and take a fresh one.
       if (Date.now() - dueAt <= LATE_TOLERANCE_MS || attempt >= MAX_LATE_RETRIES) return;
