@@ -3,6 +3,7 @@ import type { ActivityDeps } from './deps';
 import { makeEnqueueListMembers } from './enqueue-list-members';
 import { makeFlushListBatch } from './flush-list-batch';
 import { makeLoadJourneyPlan } from './load-journey-plan';
+import { makePruneOldRecords } from './prune-old-records';
 import { makeEnrichTraits, makeGetTraits, makeResolveIdentifiers } from './profile-reads';
 import { makeFitPredictiveTrait } from './refit-trait';
 
@@ -17,6 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     enqueueListMembers: makeEnqueueListMembers(deps),
     flushListBatch: makeFlushListBatch(deps),
     fitPredictiveTrait: makeFitPredictiveTrait(deps),
+    pruneOldRecords: makePruneOldRecords(deps),
   };
 }
 

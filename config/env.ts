@@ -50,6 +50,8 @@ export interface SojournConfig {
   listFlushIntervalMs: number;
   /** …or once its oldest member has waited this long, however steadily members keep arriving. */
   listMaxWaitMs: number;
+  /** Deliveries-log rows and settled list members are deleted after this many days (0: kept forever). */
+  retentionDays: number;
   /** Requests per second to destinations Segment publishes no limit for (0: unlimited). */
   defaultRateLimit: number;
   /**
@@ -121,6 +123,7 @@ export function loadConfig(env: Env = process.env): SojournConfig {
     listFlushIntervalMs: numberFrom(env, 'SOJOURN_LIST_FLUSH_INTERVAL_MS', 2000),
     listMaxWaitMs: numberFrom(env, 'SOJOURN_LIST_MAX_WAIT_MS', 120_000),
     defaultRateLimit: numberFrom(env, 'SOJOURN_DEFAULT_RATE_LIMIT', 50),
+    retentionDays: numberFrom(env, 'SOJOURN_RETENTION_DAYS', 30),
     timeScale: numberFrom(env, 'SOJOURN_TIME_SCALE', 1),
     maxHistoryEvents: numberFrom(env, 'SOJOURN_MAX_HISTORY_EVENTS', 10_000),
   };

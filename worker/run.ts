@@ -8,6 +8,7 @@ import { dataConverterFor } from '../security/data-converter';
 import { installEgressGuard } from '../security/egress/guard';
 import { secretBoxFor } from '../security/keys';
 import { WORKFLOWS_PATH } from './bundle';
+import { ensureRetentionSchedule } from './retention-schedule';
 
 export interface RunningWorker {
   worker: Worker;
@@ -57,6 +58,9 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
       loadInstance: instanceLoader(db, secretBox, config.defaultRateLimit),
     }),
   });
+  // Daily deletion of what SOJOURN_RETENTION_DAYS no longer keeps; a Temporal schedule, so it runs
+  // once per queue however many workers start, and shows in the UI.
+  if (config.retentionDays > 0) await ensureRetentionSchedule(temporal, options.taskQueue ?? config.taskQueue);
   const running = worker.run();
   let stopped: Promise<void> | undefined;
   return {

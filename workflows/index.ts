@@ -2,3 +2,4 @@
 export { journeyWorkflow } from './journey';
 export { ListBatcherWorkflow } from './list-batcher';
 export { refitPredictiveTrait } from './refit-trait';
+export { pruneOldRecordsWorkflow } from './retention';

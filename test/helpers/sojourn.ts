@@ -64,6 +64,8 @@ export async function startSojourn(
     taskQueue: `test-${randomBytes(4).toString('hex')}`,
     deliveryInitialBackoffMs: 200,
     deliveryMaxBackoffMs: 2_000,
+    // No retention schedule per test task queue; test/e2e/retention.test.ts turns it on.
+    retentionDays: 0,
     ...overrides,
     temporalAddress,
     databaseUrl,
