@@ -10,7 +10,8 @@ beforeAll(async () => {
 });
 afterAll(() => sojourn?.stop());
 
-const HOLD_FOR_BIG_PURCHASE = {
+/** Holds until a purchase of 100 or more, or the timeout. */
+const holdForBigPurchase = (timeout: string) => ({
   entry: { type: 'event', event: 'Cart Created' },
   start: 'hold',
   steps: [
@@ -25,15 +26,16 @@ const HOLD_FOR_BIG_PURCHASE = {
           next: 'end',
         },
       ],
-      timeout: '10d', // 50 s: without the fix the hold ends on its timeout, a clear failure
+      timeout,
       timeoutNext: 'end',
     },
     { id: 'end', type: 'exit' },
   ],
-};
+});
 
-async function publishedHold(name: string): Promise<{ journeyId: string; version: number }> {
-  const created = await sojourn.call('POST', '/v1/journeys', { name, ...HOLD_FOR_BIG_PURCHASE });
+/** 10 d = 50 s: a lost event ends the hold on its timeout (a clear failure) before Jest's own timeout. */
+async function publishedHold(name: string, timeout = '10d'): Promise<{ journeyId: string; version: number }> {
+  const created = await sojourn.call('POST', '/v1/journeys', { name, ...holdForBigPurchase(timeout) });
   const published = await sojourn.call('POST', `/v1/journeys/${created.body.id}/publish`);
   return { journeyId: created.body.id as string, version: published.body.version as number };
 }
@@ -113,31 +115,8 @@ test('a resumed wait counts an event that arrives while the new run starts, not 
 });
 
 test('a run flooded with events while it waits continues as new and resumes the same wait', async () => {
-  const created = await sojourn.call('POST', '/v1/journeys', {
-    name: 'Flooded Hold',
-    entry: { type: 'event', event: 'Cart Created' },
-    start: 'hold',
-    steps: [
-      {
-        id: 'hold',
-        type: 'hold_until',
-        branches: [
-          {
-            name: 'big',
-            event: 'Purchased',
-            where: [{ path: 'properties.total', op: 'gte', value: 100 }],
-            next: 'end',
-          },
-        ],
-        // 150 s: long enough that a slow machine still delivers the flood and the big purchase before it.
-        timeout: '30d',
-        timeoutNext: 'end',
-      },
-      { id: 'end', type: 'exit' },
-    ],
-  });
-  const journeyId = created.body.id as string;
-  await sojourn.call('POST', `/v1/journeys/${journeyId}/publish`);
+  // 30 d = 150 s: room for a slow machine to deliver the flood and the big purchase.
+  const { journeyId } = await publishedHold('Flooded Hold', '30d');
   await sojourn.ingest('track', { userId: 'flood', event: 'Cart Created' });
   const workflowId = `journey:${journeyId}:flood`;
   const handle = sojourn.temporal.workflow.getHandle(workflowId);
