@@ -81,25 +81,30 @@ function isMarkerBookkeeping(payload: Payload): boolean {
   return BOOKKEEPING_KEYS.some((keys) => Object.keys(record).every((key) => keys.has(key)));
 }
 
+/** A webhook destination that receives identify calls at `pathName` on the local receiver. */
+async function identifyHook(name: string, pathName: string): Promise<string> {
+  const destination = await sojourn.call('POST', '/v1/destinations', {
+    name,
+    destination: 'webhook',
+    subscriptions: [
+      {
+        subscribe: 'type = "identify"',
+        partnerAction: 'send',
+        mapping: { url: `${receiver.url}${pathName}`, method: 'POST', data: { '@path': '$.' } },
+      },
+    ],
+  });
+  expect(destination.status).toBe(201);
+  return destination.body.id as string;
+}
+
 let historyText = '';
 let decodedText = '';
 let workflowIds: string[] = [];
 const encryptedPayloads: Payload[] = [];
 
 test('a run carrying an email, a phone, traits and an event property completes and delivers them', async () => {
-  const destination = await sojourn.call('POST', '/v1/destinations', {
-    name: 'PII hook',
-    destination: 'webhook',
-    subscriptions: [
-      {
-        subscribe: 'type = "identify"',
-        partnerAction: 'send',
-        mapping: { url: `${receiver.url}/pii`, method: 'POST', data: { '@path': '$.' } },
-      },
-    ],
-  });
-  expect(destination.status).toBe(201);
-  const journey = await publishedJourney(destination.body.id);
+  const journey = await publishedJourney(await identifyHook('PII hook', '/pii'));
 
   const userId = `u_pii_${Date.now()}`;
   const traits = { email: EMAIL, phone: PHONE, firstName: FIRST_NAME, ltv: LTV };
@@ -172,19 +177,7 @@ test('a failed delivery, whose error may quote what was sent, leaves its message
     req.path === '/refuse'
       ? { status: 400, body: { error: `invalid email ${EMAIL}` } }
       : { status: 200, body: {} };
-  const destination = await sojourn.call('POST', '/v1/destinations', {
-    name: 'Refusing hook',
-    destination: 'webhook',
-    subscriptions: [
-      {
-        subscribe: 'type = "identify"',
-        partnerAction: 'send',
-        mapping: { url: `${receiver.url}/refuse`, method: 'POST', data: { '@path': '$.' } },
-      },
-    ],
-  });
-  expect(destination.status).toBe(201);
-  const journey = await publishedJourney(destination.body.id);
+  const journey = await publishedJourney(await identifyHook('Refusing hook', '/refuse'));
   const entered = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, {
     users: [{ userId: `u_refused_${Date.now()}` }],
   });
