@@ -29,12 +29,12 @@ export const resolveIdentifiers: Activities['resolveIdentifiers'] = (input) =>
 export const getTraits: Activities['getTraits'] = (input) => reads().getTraits(input);
 
 /**
- * Deliveries retry for the configured window (SPEC §5: 4 h). The activity sets `nextRetryDelay` itself
+ * Deliveries, and list members' enqueueing, retry for the configured window (SPEC §5: 4 h): an
+ * outage delays them, never drops them. The delivery activity sets `nextRetryDelay` itself
  * (jittered backoff, or the destination's Retry-After), so these intervals are only the fallback.
  */
-export function deliveryActivities(retry: RetrySettings): Pick<Activities, 'deliverEvent'> {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: retry.attemptTimeoutMs,
+export function deliveryRetry(retry: RetrySettings) {
+  return {
     scheduleToCloseTimeout: retry.windowMs,
     retry: {
       initialInterval: retry.initialBackoffMs,
@@ -42,5 +42,12 @@ export function deliveryActivities(retry: RetrySettings): Pick<Activities, 'deli
       maximumInterval: retry.maxBackoffMs,
       nonRetryableErrorTypes: ['DeliveryFailed'],
     },
+  };
+}
+
+export function deliveryActivities(retry: RetrySettings): Pick<Activities, 'deliverEvent'> {
+  return proxyActivities<Activities>({
+    startToCloseTimeout: retry.attemptTimeoutMs,
+    ...deliveryRetry(retry),
   });
 }

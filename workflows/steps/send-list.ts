@@ -1,24 +1,17 @@
 import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { SendDestination } from '../../journeys/schema';
+import { deliveryRetry } from '../activities';
 import type { DeliverySummary, RetrySettings } from '../types';
 import type { StepContext } from './context';
+import { failureMessage } from './failures';
 
 function listActivities(retry: RetrySettings): Pick<Activities, 'enqueueListMembers'> {
   // Enqueuing only needs PostgreSQL and Temporal (or, rarely, the destination to create its list), so
   // it runs as a local activity: no task queue round trip for each of thousands of runs reaching the
   // step at once. Its result, kept in a history marker, holds identifier types and message ids only,
-  // no personal data. Retried as long as a delivery would be: an outage delays members, never drops them.
-  return proxyLocalActivities<Activities>({
-    startToCloseTimeout: '1m',
-    scheduleToCloseTimeout: retry.windowMs,
-    retry: {
-      initialInterval: retry.initialBackoffMs,
-      backoffCoefficient: 2,
-      maximumInterval: retry.maxBackoffMs,
-      nonRetryableErrorTypes: ['DeliveryFailed'],
-    },
-  });
+  // no personal data. Retried as long as a delivery would be.
+  return proxyLocalActivities<Activities>({ startToCloseTimeout: '1m', ...deliveryRetry(retry) });
 }
 
 /**
@@ -55,8 +48,6 @@ export async function enqueueToList(
     }));
   } catch (error) {
     // Like a failed send, a list that cannot take members never stalls the journey (SPEC §5).
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause : error;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    return [{ ...summary, identifier: '-', status: 'failed', error: message }];
+    return [{ ...summary, identifier: '-', status: 'failed', error: failureMessage(error) }];
   }
 }

@@ -1,15 +1,10 @@
-import { ActivityFailure, ApplicationFailure, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import type { SendDestination } from '../../journeys/schema';
 import { deliveryActivities, enrichTraits, resolveIdentifiers } from '../activities';
 import type { DeliverySummary } from '../types';
 import type { StepContext, StepHandler } from './context';
+import { failureMessage } from './failures';
 import { enqueueToList } from './send-list';
-
-function failureMessage(error: unknown): string {
-  if (error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) return error.cause.message;
-  if (error instanceof ActivityFailure && error.cause) return error.cause.message;
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** One destination of a send step: enrich, resolve identifiers, then one delivery per identifier value. */
 async function sendToDestination(
