@@ -12,7 +12,7 @@ import type { MemberResult } from '../destinations/batch-results';
 import { buildEngageEvent } from '../destinations/engage-event';
 import { parseRetryAfter } from '../destinations/errors';
 import { runBatch, type BatchOutcome } from '../destinations/run-batch';
-import type { FlushInput, FlushResult, ListRef } from '../workflows/list-types';
+import { maxWaitOf, type FlushInput, type FlushResult, type ListRef } from '../workflows/list-types';
 import { backoffWithJitter } from './deliver-event';
 import type { ActivityDeps } from './deps';
 
@@ -95,7 +95,7 @@ export function makeFlushListBatch(deps: ActivityDeps) {
       const batchDue =
         state.waiting >= input.batchSize ||
         (state.newestWaitingMs ?? -1) >= input.flushIntervalMs ||
-        (state.oldestWaitingMs ?? -1) >= (input.maxWaitMs ?? input.flushIntervalMs);
+        (state.oldestWaitingMs ?? -1) >= maxWaitOf(input);
       if (!retryDue && !batchDue) return { ...nothing, ...state };
       claimed = await claimBatch(deps.db, list, batchId, input.batchSize);
       if (claimed.length === 0) return finish(list, nothing);

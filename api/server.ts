@@ -29,7 +29,7 @@ export async function startApiServer(config: ApiConfig): Promise<RunningApi> {
   const temporal = new Client({
     connection,
     namespace: config.temporalNamespace,
-    dataConverter: { ...dataConverterFor(config), payloadCodecs: [codec] },
+    dataConverter: dataConverterFor(config, codec),
   });
   const db = createPool(config.databaseUrl);
   installEgressGuard(config.allowedNetworks); // the event tester runs destinations in this process

@@ -7,6 +7,6 @@ type CodecConfig = Parameters<typeof payloadCodecFor>[0];
 export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
 
 /** The data converter every Temporal client and worker of this deployment uses (SPEC §6). */
-export function dataConverterFor(config: CodecConfig): DataConverter {
-  return { payloadCodecs: [payloadCodecFor(config)], failureConverterPath: FAILURE_CONVERTER_PATH };
+export function dataConverterFor(config: CodecConfig, codec = payloadCodecFor(config)): DataConverter {
+  return { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
 }

@@ -43,10 +43,11 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   // Destinations run here: every connection they open is checked against the allowed networks (SSRF).
   installEgressGuard(config.allowedNetworks);
   const bundlePath = options.workflowBundlePath ?? process.env.SOJOURN_WORKFLOW_BUNDLE;
+  const taskQueue = options.taskQueue ?? config.taskQueue;
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
-    taskQueue: options.taskQueue ?? config.taskQueue,
+    taskQueue,
     ...(options.identity ? { identity: options.identity } : {}),
     dataConverter,
     ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : { workflowsPath: WORKFLOWS_PATH }),
@@ -60,7 +61,7 @@ export async function startWorker(config: WorkerConfig, options: WorkerOptions =
   });
   // Daily deletion of what SOJOURN_RETENTION_DAYS no longer keeps; a Temporal schedule, so it runs
   // once per queue however many workers start, and shows in the UI.
-  if (config.retentionDays > 0) await ensureRetentionSchedule(temporal, options.taskQueue ?? config.taskQueue);
+  if (config.retentionDays > 0) await ensureRetentionSchedule(temporal, taskQueue);
   const running = worker.run();
   let stopped: Promise<void> | undefined;
   return {

@@ -34,7 +34,7 @@ export interface ListBatchSettings {
 }
 
 /** For settings carried or signalled by runs from before `maxWaitMs`: flush on the interval alone, as they did. */
-export function maxWaitOf(settings: ListBatchSettings): number {
+export function maxWaitOf(settings: Pick<ListBatchSettings, 'flushIntervalMs' | 'maxWaitMs'>): number {
   return settings.maxWaitMs ?? settings.flushIntervalMs;
 }
 
