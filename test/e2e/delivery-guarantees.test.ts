@@ -1,5 +1,11 @@
 import type { RunState } from '../../workflows/types';
-import { createDestination, enterUsers, publishSendJourney } from '../helpers/journey-fixtures';
+import {
+  createDestination,
+  enterUsers,
+  IDEMPOTENCY_KEY_HEADER,
+  publishSendJourney,
+  webhookTo,
+} from '../helpers/journey-fixtures';
 import { startReceiver, type Received, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 
@@ -16,25 +22,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-function webhook(name: string, pathName: string) {
-  return {
-    name,
-    destination: 'webhook',
-    settings: {},
-    subscriptions: [
-      {
-        subscribe: 'type = "track"',
-        partnerAction: 'send',
-        mapping: {
-          url: `${receiver.url}${pathName}`,
-          method: 'POST',
-          headers: { 'Idempotency-Key': { '@path': '$.messageId' } },
-          data: { '@path': '$.' },
-        },
-      },
-    ],
-  };
-}
+const webhook = (name: string, pathName: string) =>
+  webhookTo(receiver, name, pathName, { headers: IDEMPOTENCY_KEY_HEADER });
 
 const hits = (path: string): Received[] => receiver.received.filter((r) => r.path === path);
 const messageIdOf = (r: Received | undefined): string => (r?.body as { messageId: string }).messageId;

@@ -1,4 +1,4 @@
-import { createDestination, publishSendJourney } from '../helpers/journey-fixtures';
+import { createDestination, publishSendJourney, webhookTo } from '../helpers/journey-fixtures';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 
@@ -15,20 +15,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-function webhook(name: string, pathName: string) {
-  return {
-    name,
-    destination: 'webhook',
-    settings: {},
-    subscriptions: [
-      {
-        subscribe: 'type = "track" or type = "identify"',
-        partnerAction: 'send',
-        mapping: { url: `${receiver.url}${pathName}`, method: 'POST', data: { '@path': '$.' } },
-      },
-    ],
-  };
-}
+const webhook = (name: string, pathName: string) =>
+  webhookTo(receiver, name, pathName, { subscribe: 'type = "track" or type = "identify"' });
 
 test('a working webhook: 200 with the full response and the lifecycle, and exactly the payload the journey step would send', async () => {
   receiver.reply = () => ({

@@ -2,6 +2,12 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { findOrInstallTemporalCli } from '../../scripts/temporal-cli';
 import type { RunState } from '../../workflows/types';
+import {
+  createDestination,
+  IDEMPOTENCY_KEY_HEADER,
+  publishSendJourney,
+  webhookTo,
+} from '../helpers/journey-fixtures';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 
@@ -19,49 +25,8 @@ afterAll(async () => {
   await receiver?.close();
 });
 
-function webhook(name: string, pathName: string, type: 'track' | 'identify') {
-  return {
-    name,
-    destination: 'webhook',
-    settings: {},
-    subscriptions: [
-      {
-        subscribe: `type = "${type}"`,
-        partnerAction: 'send',
-        mapping: {
-          url: `${receiver.url}${pathName}`,
-          method: 'POST',
-          headers: { 'Idempotency-Key': { '@path': '$.messageId' } },
-          data: { '@path': '$.' },
-        },
-      },
-    ],
-  };
-}
-
-async function createDestination(body: unknown): Promise<string> {
-  const res = await sojourn.call<{ id: string }>('POST', '/v1/destinations', body);
-  expect(res.status).toBe(201);
-  return res.body.id;
-}
-
-async function publishedJourney(name: string, destinations: Array<{ destinationId: string; call: string }>) {
-  const created = await sojourn.call('POST', '/v1/journeys', {
-    name,
-    entry: { type: 'api' },
-    reentry: { mode: 'once' },
-    start: 'send',
-    steps: [
-      { id: 'send', type: 'send', name: 'Opened email', destinations, next: 'end' },
-      { id: 'end', type: 'exit' },
-    ],
-  });
-  expect(created.status).toBe(201);
-  const published = await sojourn.call('POST', `/v1/journeys/${created.body.id}/publish`);
-  expect(published.status).toBe(200);
-  expect(published.body.status).toBe('published');
-  return published.body as { id: string; stepKeys: Record<string, string> };
-}
+const webhook = (name: string, pathName: string, type: 'track' | 'identify') =>
+  webhookTo(receiver, name, pathName, { subscribe: `type = "${type}"`, headers: IDEMPOTENCY_KEY_HEADER });
 
 async function runResult(workflowId: string): Promise<RunState> {
   return (await sojourn.temporal.workflow.getHandle(workflowId).result()) as RunState;
@@ -82,9 +47,9 @@ async function deliveriesOf(workflowId: string) {
 }
 
 test('a user entered through the API reaches the send step: the webhook receives Engage-shaped track and identify', async () => {
-  const trackId = await createDestination(webhook('Track hook', '/track', 'track'));
-  const identifyId = await createDestination(webhook('Identify hook', '/identify', 'identify'));
-  const journey = await publishedJourney('First Purchase', [
+  const trackId = await createDestination(sojourn, webhook('Track hook', '/track', 'track'));
+  const identifyId = await createDestination(sojourn, webhook('Identify hook', '/identify', 'identify'));
+  const journey = await publishSendJourney(sojourn, 'First Purchase', [
     { destinationId: trackId, call: 'track' },
     { destinationId: identifyId, call: 'identify' },
   ]);
@@ -216,9 +181,9 @@ test('a webhook answering 500 twice is retried with the same messageId until 200
     if (req.path === '/rejecting') return { status: 400, body: { error: 'bad payload' } };
     return { status: 200 };
   };
-  const flaky = await createDestination(webhook('Flaky', '/flaky', 'track'));
-  const rejecting = await createDestination(webhook('Rejecting', '/rejecting', 'identify'));
-  const journey = await publishedJourney('Retry Journey', [
+  const flaky = await createDestination(sojourn, webhook('Flaky', '/flaky', 'track'));
+  const rejecting = await createDestination(sojourn, webhook('Rejecting', '/rejecting', 'identify'));
+  const journey = await publishSendJourney(sojourn, 'Retry Journey', [
     { destinationId: flaky, call: 'track' },
     { destinationId: rejecting, call: 'identify' },
   ]);

@@ -1,4 +1,34 @@
+import type { Receiver } from './receiver';
 import type { TestSojourn } from './sojourn';
+
+/** The mapping header that makes a webhook send the event's messageId as its idempotency key. */
+export const IDEMPOTENCY_KEY_HEADER = { 'Idempotency-Key': { '@path': '$.messageId' } };
+
+/** A webhook destination that posts the whole event to the receiver at `pathName`, for the calls `subscribe` selects. */
+export function webhookTo(
+  receiver: Receiver,
+  name: string,
+  pathName: string,
+  options: { subscribe?: string; headers?: Record<string, unknown> } = {},
+) {
+  return {
+    name,
+    destination: 'webhook',
+    settings: {},
+    subscriptions: [
+      {
+        subscribe: options.subscribe ?? 'type = "track"',
+        partnerAction: 'send',
+        mapping: {
+          url: `${receiver.url}${pathName}`,
+          method: 'POST',
+          ...(options.headers ? { headers: options.headers } : {}),
+          data: { '@path': '$.' },
+        },
+      },
+    ],
+  };
+}
 
 /** Creates a destination instance through the API and returns its id (the test fails on anything but 201). */
 export async function createDestination(sojourn: TestSojourn, body: unknown): Promise<string> {
@@ -32,7 +62,7 @@ export async function publishSendJourney(
   if (created.status !== 201)
     throw new Error(`POST /v1/journeys: ${created.status} ${JSON.stringify(created.body)}`);
   const published = await sojourn.call('POST', `/v1/journeys/${created.body.id}/publish`);
-  if (published.status !== 200)
+  if (published.status !== 200 || published.body.status !== 'published')
     throw new Error(`publish: ${published.status} ${JSON.stringify(published.body)}`);
   return published.body as PublishedJourney;
 }
