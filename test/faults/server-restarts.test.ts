@@ -4,6 +4,7 @@ import path from 'node:path';
 import { migrate } from '../../db/migrate';
 import { getFreePort, startTemporalDevServer } from '../../scripts/stack';
 import { findOrInstallTemporalCli } from '../../scripts/temporal-cli';
+import { createDestination, publishSendJourney, webhookTo } from '../helpers/journey-fixtures';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 import { spawnPostgres } from './worker-process';
@@ -27,12 +28,7 @@ afterAll(async () => {
 
 /** A destination and a journey send → delay → send → exit, published; returns its id. */
 async function twoSendJourney(sojourn: TestSojourn, pathName: string): Promise<string> {
-  const destination = await sojourn.call('POST', '/v1/destinations', {
-    name: 'Fault hook',
-    destination: 'webhook',
-    subscriptions: [{ subscribe: 'type = "track"', partnerAction: 'send', mapping: { url: `${receiver.url}${pathName}`, method: 'POST', data: { '@path': '$.' } } }],
-  });
-  const destinationId = destination.body.id as string;
+  const destinationId = await createDestination(sojourn, webhookTo(receiver, 'Fault hook', pathName));
   const journey = await sojourn.call('POST', '/v1/journeys', {
     name: `Fault ${pathName}`,
     entry: { type: 'api' },
@@ -117,22 +113,9 @@ test('a destination answering 500 for 30 s, then recovering, gets every event', 
   try {
     const recoversAt = Date.now() + 30_000;
     receiver.reply = (req) => (req.path === '/outage' && Date.now() < recoversAt ? { status: 500 } : { status: 200 });
-    const destination = await sojourn.call('POST', '/v1/destinations', {
-      name: 'Outage hook',
-      destination: 'webhook',
-      subscriptions: [{ subscribe: 'type = "track"', partnerAction: 'send', mapping: { url: `${receiver.url}/outage`, method: 'POST', data: { '@path': '$.' } } }],
-    });
-    const journey = await sojourn.call('POST', '/v1/journeys', {
-      name: 'Outage',
-      entry: { type: 'api' },
-      start: 'send',
-      steps: [
-        { id: 'send', type: 'send', name: 'Send', destinations: [{ destinationId: destination.body.id, call: 'track' }], next: 'end' },
-        { id: 'end', type: 'exit' },
-      ],
-    });
-    await sojourn.call('POST', `/v1/journeys/${journey.body.id}/publish`);
-    await enter(sojourn, journey.body.id, 'out_', 50);
+    const destinationId = await createDestination(sojourn, webhookTo(receiver, 'Outage hook', '/outage'));
+    const journey = await publishSendJourney(sojourn, 'Outage', [{ destinationId, call: 'track' }]);
+    await enter(sojourn, journey.id, 'out_', 50);
     const ok = () => new Set(receiver.received.filter((r) => r.path === '/outage' && r.at >= recoversAt).map((r) => (r.body as { userId: string }).userId));
     await receiver.waitFor(() => ok().size >= 50, 120_000);
     const counts = async () =>
@@ -141,7 +124,7 @@ test('a destination answering 500 for 30 s, then recovering, gets every event', 
           `SELECT count(DISTINCT message_id) FILTER (WHERE status = 'delivered')::int AS delivered,
                   count(*) FILTER (WHERE status = 'retrying')::int AS retrying
            FROM deliveries WHERE journey_id = $1`,
-          [journey.body.id],
+          [journey.id],
         )
       ).rows[0] as { delivered: number; retrying: number };
     let logged = await counts();

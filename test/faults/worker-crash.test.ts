@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { createDestination, publishSendJourney, webhookTo } from '../helpers/journey-fixtures';
 import { startReceiver, type Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
 import { exited, spawnWorker } from './worker-process';
@@ -32,22 +33,9 @@ test('kill -9 of the worker mid-send loses no delivery; repeats carry the same m
     SOJOURN_DELIVERY_MAX_BACKOFF_MS: '2000',
   };
   worker = spawnWorker(workerEnv);
-  const destination = await sojourn.call('POST', '/v1/destinations', {
-    name: 'Crash hook',
-    destination: 'webhook',
-    subscriptions: [{ subscribe: 'type = "track"', partnerAction: 'send', mapping: { url: `${receiver.url}/crash`, method: 'POST', data: { '@path': '$.' } } }],
-  });
-  const journey = await sojourn.call('POST', '/v1/journeys', {
-    name: 'Crash Test',
-    entry: { type: 'api' },
-    start: 'send',
-    steps: [
-      { id: 'send', type: 'send', name: 'Send', destinations: [{ destinationId: destination.body.id, call: 'track' }], next: 'end' },
-      { id: 'end', type: 'exit' },
-    ],
-  });
-  await sojourn.call('POST', `/v1/journeys/${journey.body.id}/publish`);
-  const entered = await sojourn.call('POST', `/v1/journeys/${journey.body.id}/entries`, {
+  const destinationId = await createDestination(sojourn, webhookTo(receiver, 'Crash hook', '/crash'));
+  const journey = await publishSendJourney(sojourn, 'Crash Test', [{ destinationId, call: 'track' }]);
+  const entered = await sojourn.call('POST', `/v1/journeys/${journey.id}/entries`, {
     users: Array.from({ length: USERS }, (_, i) => ({ userId: `crash_${i}` })),
   });
   expect(entered.status).toBe(202);
@@ -81,7 +69,7 @@ test('kill -9 of the worker mid-send loses no delivery; repeats carry the same m
   for (let i = 0; i < 100 && logged < USERS; i++) {
     const rows = await sojourn.db.query(
       "SELECT count(DISTINCT message_id) AS n FROM deliveries WHERE journey_id = $1 AND status = 'delivered'",
-      [journey.body.id],
+      [journey.id],
     );
     logged = Number(rows.rows[0].n);
     if (logged < USERS) await new Promise((r) => setTimeout(r, 100));
