@@ -6,21 +6,21 @@ import {
   publishSendJourney,
   webhookTo,
 } from '../helpers/journey-fixtures';
-import { startReceiver, type Received, type Receiver } from '../helpers/receiver';
-import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+import type { Received, Receiver } from '../helpers/receiver';
+import type { TestSojourn } from '../helpers/sojourn';
+import { useSojournWithReceiver } from '../helpers/with-sojourn';
 
 /** SPEC §5 against a real HTTP server on loopback: what is retried, when, with which messageId, and the log. */
 let sojourn: TestSojourn;
 let receiver: Receiver;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sojourn = await startSojourn({ listFlushIntervalMs: 500 });
-});
-afterAll(async () => {
-  await sojourn?.stop();
-  await receiver?.close();
-});
+useSojournWithReceiver(
+  (started, listening) => {
+    sojourn = started;
+    receiver = listening;
+  },
+  { listFlushIntervalMs: 500 },
+);
 
 const webhook = (name: string, pathName: string) =>
   webhookTo(receiver, name, pathName, { headers: IDEMPOTENCY_KEY_HEADER });

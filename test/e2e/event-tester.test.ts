@@ -1,18 +1,15 @@
 import { createDestination, publishSendJourney, webhookTo } from '../helpers/journey-fixtures';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+import type { Receiver } from '../helpers/receiver';
+import type { TestSojourn } from '../helpers/sojourn';
+import { useSojournWithReceiver } from '../helpers/with-sojourn';
 
 /** The Engage event tester (seed "Test event payloads"; SPEC §4) against a real HTTP server on loopback. */
 let sojourn: TestSojourn;
 let receiver: Receiver;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sojourn = await startSojourn();
-});
-afterAll(async () => {
-  await sojourn?.stop();
-  await receiver?.close();
+useSojournWithReceiver((started, listening) => {
+  sojourn = started;
+  receiver = listening;
 });
 
 const webhook = (name: string, pathName: string) =>

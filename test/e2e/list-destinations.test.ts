@@ -5,8 +5,9 @@ import {
   webhookAudiences as audiences,
   type ListMemberEvent as Member,
 } from '../helpers/list-fixtures';
-import { startReceiver, type Received, type Receiver } from '../helpers/receiver';
+import type { Received, Receiver } from '../helpers/receiver';
 import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+import { useSojournWithReceiver } from '../helpers/with-sojourn';
 
 /**
  * List destinations (issue 4, SPEC §3): batches flushed by size or interval, members refused inside
@@ -19,14 +20,13 @@ let receiver: Receiver;
 const FLUSH_INTERVAL_MS = 3_000;
 const MAX_WAIT_MS = 6_000;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sojourn = await startSojourn({ listFlushIntervalMs: FLUSH_INTERVAL_MS, listMaxWaitMs: MAX_WAIT_MS });
-});
-afterAll(async () => {
-  await sojourn?.stop();
-  await receiver?.close();
-});
+useSojournWithReceiver(
+  (started, listening) => {
+    sojourn = started;
+    receiver = listening;
+  },
+  { listFlushIntervalMs: FLUSH_INTERVAL_MS, listMaxWaitMs: MAX_WAIT_MS },
+);
 
 const webhookAudiences = (name: string, pathName: string, batchSize: number) =>
   audiences(receiver, name, pathName, batchSize);

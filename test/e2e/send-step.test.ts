@@ -8,21 +8,18 @@ import {
   publishSendJourney,
   webhookTo,
 } from '../helpers/journey-fixtures';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+import type { Receiver } from '../helpers/receiver';
+import type { TestSojourn } from '../helpers/sojourn';
+import { useSojournWithReceiver } from '../helpers/with-sojourn';
 
 const KEY_PATTERN = /^j_o_first_purchase__opened_email_[a-z0-9]{6}$/;
 
 let sojourn: TestSojourn;
 let receiver: Receiver;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sojourn = await startSojourn();
-});
-afterAll(async () => {
-  await sojourn?.stop();
-  await receiver?.close();
+useSojournWithReceiver((started, listening) => {
+  sojourn = started;
+  receiver = listening;
 });
 
 const webhook = (name: string, pathName: string, type: 'track' | 'identify') =>

@@ -1,6 +1,7 @@
 import { auc } from '../../traits/auc';
-import { startReceiver, type Received, type Receiver } from '../helpers/receiver';
-import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+import type { Received, Receiver } from '../helpers/receiver';
+import type { TestSojourn } from '../helpers/sojourn';
+import { useSojournWithReceiver } from '../helpers/with-sojourn';
 
 /**
  * Issue 5 acceptance for Trait Enrichment: computed, SQL and predictive traits defined through
@@ -11,13 +12,9 @@ let receiver: Receiver;
 const run = Math.random().toString(36).slice(2, 8);
 const DAY = 86_400_000;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sojourn = await startSojourn();
-});
-afterAll(async () => {
-  await sojourn?.stop();
-  await receiver?.close();
+useSojournWithReceiver((started, listening) => {
+  sojourn = started;
+  receiver = listening;
 });
 
 const ago = (days: number) => new Date(Date.now() - days * DAY).toISOString();

@@ -8,20 +8,17 @@ import {
   type ListMembersAdded,
 } from '../../workflows/list-types';
 import { createDestination } from '../helpers/journey-fixtures';
-import { startReceiver, type Receiver } from '../helpers/receiver';
-import { startSojourn, type TestSojourn } from '../helpers/sojourn';
+import type { Receiver } from '../helpers/receiver';
+import type { TestSojourn } from '../helpers/sojourn';
+import { useSojournWithReceiver } from '../helpers/with-sojourn';
 
 /** The batching workflow on its own: members stored and announced as the enqueue activity does. */
 let sojourn: TestSojourn;
 let receiver: Receiver;
 
-beforeAll(async () => {
-  receiver = await startReceiver();
-  sojourn = await startSojourn();
-});
-afterAll(async () => {
-  await sojourn?.stop();
-  await receiver?.close();
+useSojournWithReceiver((started, listening) => {
+  sojourn = started;
+  receiver = listening;
 });
 
 function member(i: number): ListMember {
