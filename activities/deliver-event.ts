@@ -2,20 +2,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { deliveredActions, insertAttempt } from '../db/deliveries';
 import { buildEngageEvent, deliveryMessageId, type Identifier, type SendCall } from '../destinations/engage-event';
 import { runEvent, type ActionOutcome } from '../destinations/run-event';
+import type { StepAtDestination } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 
-export interface DeliverEventInput {
-  workflowId: string;
-  journeyId: string;
-  version: number;
-  stepId: string;
-  stepKey: string;
-  destinationId: string;
+export interface DeliverEventInput extends StepAtDestination {
   call: SendCall;
-  userId: string;
   identifier: Identifier;
   traits: Record<string, unknown>;
-  enteredAt: string;
 }
 
 export interface DeliverEventResult {

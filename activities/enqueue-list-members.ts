@@ -6,23 +6,16 @@ import { ensureList, ListSetupError } from '../destinations/ensure-list';
 import { listBatchSize } from '../destinations/list-settings';
 import type { IdSyncRule } from '../journeys/id-sync';
 import type { ListMember } from '../workflows/list-types';
+import type { StepAtDestination } from '../workflows/types';
 import type { ActivityDeps } from './deps';
 import { ListSignaller } from './list-signaller';
 import { makeEnrichTraits, makeResolveIdentifiers } from './profile-reads';
 
-export interface EnqueueListMembersInput {
-  workflowId: string;
-  journeyId: string;
-  version: number;
-  stepId: string;
-  stepKey: string;
-  destinationId: string;
-  userId: string;
+export interface EnqueueListMembersInput extends StepAtDestination {
   /** Trait Enrichment: destination field → trait. */
   mapping: Record<string, string>;
   /** ID Sync: which identifier values become members (one member each). */
   idSync?: IdSyncRule[];
-  enteredAt: string;
 }
 
 export interface EnqueueListMembersResult {

@@ -22,6 +22,20 @@ export interface RunResume {
   events: JourneyEventSignal[];
 }
 
+/** One run's send step at one destination: what its deliveries are keyed (messageId) and logged by. */
+export interface StepAtDestination {
+  workflowId: string;
+  journeyId: string;
+  version: number;
+  stepId: string;
+  /** The step's key (SPEC §2): the Engage event's audience key and the list's name. */
+  stepKey: string;
+  destinationId: string;
+  userId: string;
+  /** When the user entered the step (ISO 8601): the event's timestamp. */
+  enteredAt: string;
+}
+
 export interface RetrySettings {
   /** How long one delivery attempt may take before Temporal retries it elsewhere (a dead worker's attempt). */
   attemptTimeoutMs: number;

@@ -1,5 +1,12 @@
 import type { StepOf, Step } from '../../journeys/schema';
-import type { JourneyEventSignal, JourneyPlan, JourneyRunInput, RunState, StepVisit } from '../types';
+import type {
+  JourneyEventSignal,
+  JourneyPlan,
+  JourneyRunInput,
+  RunState,
+  StepAtDestination,
+  StepVisit,
+} from '../types';
 
 /** What a step handler may read and change while the user is at its step. */
 export interface StepContext {
@@ -22,6 +29,25 @@ export interface StepContext {
   continueAsNew(waitEndsAt: number): Promise<never>;
   /** True when the history is long enough that the run should continue as new. */
   historyTooLong(): boolean;
+}
+
+/** What identifies this run's step at one destination, for the activities that deliver from it. */
+export function stepAtDestination(
+  ctx: StepContext,
+  stepId: string,
+  destinationId: string,
+  enteredAt: string,
+): StepAtDestination {
+  return {
+    workflowId: ctx.workflowId,
+    journeyId: ctx.plan.journeyId,
+    version: ctx.plan.version,
+    stepId,
+    stepKey: ctx.plan.stepKeys[stepId] ?? stepId,
+    destinationId,
+    userId: ctx.input.userId,
+    enteredAt,
+  };
 }
 
 /** Returns the next step id, or undefined when the journey ends here. */

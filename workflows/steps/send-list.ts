@@ -1,9 +1,9 @@
-import { proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { SendDestination } from '../../journeys/schema';
 import { deliveryRetry } from '../activities';
 import type { DeliverySummary, RetrySettings } from '../types';
-import type { StepContext } from './context';
+import { stepAtDestination, type StepContext } from './context';
 import { failureMessage } from './failures';
 
 function listActivities(retry: RetrySettings): Pick<Activities, 'enqueueListMembers'> {
@@ -29,16 +29,9 @@ export async function enqueueToList(
   const summary = { stepId, destinationId: destination.destinationId };
   try {
     const { members } = await listActivities(ctx.plan.retry).enqueueListMembers({
-      workflowId: workflowInfo().workflowId,
-      journeyId: ctx.plan.journeyId,
-      version: ctx.plan.version,
-      stepId,
-      stepKey: ctx.plan.stepKeys[stepId] ?? stepId,
-      destinationId: destination.destinationId,
-      userId: ctx.input.userId,
+      ...stepAtDestination(ctx, stepId, destination.destinationId, enteredAt),
       mapping: destination.enrichment?.traits ?? {},
       ...(destination.idSync ? { idSync: destination.idSync } : {}),
-      enteredAt,
     });
     return members.map((m) => ({
       ...summary,

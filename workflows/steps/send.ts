@@ -1,8 +1,7 @@
-import { workflowInfo } from '@temporalio/workflow';
 import type { SendDestination } from '../../journeys/schema';
 import { deliveryActivities, enrichTraits, resolveIdentifiers } from '../activities';
 import type { DeliverySummary } from '../types';
-import type { StepContext, StepHandler } from './context';
+import { stepAtDestination, type StepContext, type StepHandler } from './context';
 import { failureMessage } from './failures';
 import { enqueueToList } from './send-list';
 
@@ -24,17 +23,10 @@ async function sendToDestination(
       const summary = { stepId, destinationId: destination.destinationId, identifier: identifier.type };
       try {
         const result = await deliverEvent({
-          workflowId: workflowInfo().workflowId,
-          journeyId: ctx.plan.journeyId,
-          version: ctx.plan.version,
-          stepId,
-          stepKey: ctx.plan.stepKeys[stepId] ?? stepId,
-          destinationId: destination.destinationId,
+          ...stepAtDestination(ctx, stepId, destination.destinationId, enteredAt),
           call: destination.call,
-          userId,
           identifier,
           traits,
-          enteredAt,
         });
         return { ...summary, messageId: result.messageId, status: 'delivered' };
       } catch (error) {
